@@ -1,0 +1,72 @@
+#include "core/file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace trove {
+namespace {
+std::string ErrnoMessage(const std::string& what, const std::string& path) {
+  return what + " " + path + ": " + std::strerror(errno);
+}
+}  // namespace
+
+Result<std::string> ReadFile(const std::string& path, std::uint64_t max_bytes) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IOError(ErrnoMessage("cannot open", path));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    Status status = Status::IOError(ErrnoMessage("cannot stat", path));
+    ::close(fd);
+    return status;
+  }
+  if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
+    ::close(fd);
+    return Status::LimitExceeded(path + " is " + std::to_string(st.st_size) +
+                                 " bytes, over the limit of " + std::to_string(max_bytes));
+  }
+  std::string out;
+  out.resize(static_cast<std::size_t>(st.st_size));
+  std::size_t done = 0;
+  while (done < out.size()) {
+    const ssize_t n = ::read(fd, out.data() + done, out.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      Status status = Status::IOError(ErrnoMessage("cannot read", path));
+      ::close(fd);
+      return status;
+    }
+    if (n == 0) break;  // the file shrank while we read it
+    done += static_cast<std::size_t>(n);
+  }
+  out.resize(done);
+  ::close(fd);
+  return out;
+}
+
+Status WriteFileAtomic(const std::string& path, std::string_view bytes) {
+  const std::string tmp = path + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::IOError(ErrnoMessage("cannot create", tmp));
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      Status status = Status::IOError(ErrnoMessage("cannot write", tmp));
+      ::close(fd);
+      return status;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) return Status::IOError(ErrnoMessage("cannot sync", tmp));
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    return Status::IOError(ErrnoMessage("cannot rename onto", path));
+  }
+  return Status::Ok();
+}
+
+}  // namespace trove

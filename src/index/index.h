@@ -1,0 +1,148 @@
+// The index: the only module that talks to Xapian. Documents are prepared (terms, values, data)
+// in worker processes with PrepareDocument, written by one Writer, and searched by a Reader.
+//
+// Layout: DIR/index/shard-N/ are Xapian databases searched as one. A document lives in the
+// shard chosen by its id, so re-indexing it replaces it in place. Document ids are content
+// hashes; a document found at several places keeps every place as an Occurrence.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/document.h"
+#include "core/status.h"
+
+namespace trove::index {
+
+// A document ready for the writer: its id and occurrence in clear, the rest opaque.
+struct PreparedDocument {
+  std::string id;
+  Occurrence occurrence;
+  std::string blob;  // serialised index document
+};
+
+// Builds the index document for `record`: folded, exact and stemmed text terms with positions,
+// filter terms, sortable values and the stored data. Pure computation; thread-compatible.
+Result<PreparedDocument> PrepareDocument(const DocumentRecord& record);
+
+// The stem of a folded word in `lang` (ISO 639-1), or the word itself when there is no stemmer.
+std::string StemWord(std::string_view lang, std::string_view folded_word);
+
+// Languages that have a stemmer, as ISO 639-1 codes.
+const std::vector<std::string>& StemmedLanguages();
+
+// Writes the index. One Writer per collection at a time: Open fails with IOError ("locked")
+// while another process writes. Not thread-safe.
+class Writer {
+ public:
+  static Result<std::unique_ptr<Writer>> Open(const std::string& index_dir, int shard_count = 1);
+  virtual ~Writer() = default;
+
+  // Adds `doc`, or, when a document with the same id exists, adds its occurrence to it.
+  // Adding an occurrence twice changes nothing.
+  virtual Status Add(const PreparedDocument& doc) = 0;
+  // Adds an occurrence to the existing document `id`; NotFound when there is none.
+  virtual Status AddOccurrence(const std::string& id, const Occurrence& occurrence) = 0;
+  // True when a document `id` exists (including uncommitted additions).
+  virtual Result<bool> Contains(const std::string& id) = 0;
+  // Removes every occurrence that came from source `source_key`; a document left with none is
+  // deleted. Used before a source file is indexed again.
+  virtual Status RemoveSource(const std::string& source_key) = 0;
+  // Makes everything added so far durable.
+  virtual Status Commit() = 0;
+  virtual int shard_count() const = 0;
+};
+
+// --- Search --------------------------------------------------------------------------------
+
+// A query tree, built by the query module from the user's query language.
+struct QueryNode {
+  enum class Kind {
+    kMatchAll,
+    kMatchNothing,
+    kWord,       // words[0] in `field` (default: the text)
+    kPhrase,     // words in order
+    kNear,       // words within `distance` of each other, any order
+    kPrefix,     // words[0] is a prefix
+    kFilter,     // a boolean filter: field in type, lang, id, parent, source, state, year
+    kDateRange,  // lo..hi as "YYYYMMDD" (either may be empty for an open end)
+    kAnd,
+    kOr,
+    kAndNot,     // children[0] AND NOT children[1]
+  };
+  Kind kind = Kind::kMatchAll;
+  std::string field;  // "" (text), "title", "from", "to", "cc", "bcc", "path", "name", or a filter
+  std::vector<std::string> words;
+  int distance = 0;
+  bool is_exact = false;  // case and accents kept, no stemming
+  std::string lo, hi;
+  std::vector<QueryNode> children;
+};
+
+enum class SortOrder { kRelevance, kDateNewest, kDateOldest };
+
+struct SearchRequest {
+  QueryNode query;
+  std::uint64_t offset = 0;
+  std::uint64_t limit = 10;
+  SortOrder sort = SortOrder::kRelevance;
+  bool want_facets = false;
+  std::uint64_t facet_size = 20;  // values per facet
+  // A node ANDed in as a pure filter (no effect on scores), e.g. facet selections.
+  std::vector<QueryNode> filters;
+};
+
+// A stored document, as a search hit or a document view shows it.
+struct StoredDocument {
+  DocumentRecord record;                 // record.occurrence is the first occurrence
+  std::vector<Occurrence> occurrences;   // every place it was found
+};
+
+struct Hit {
+  std::string id;
+  double score = 0;
+  StoredDocument doc;
+};
+
+struct FacetValue {
+  std::string value;
+  std::uint64_t count = 0;
+};
+
+struct SearchResult {
+  std::uint64_t total = 0;         // matching documents (exact when is_total_exact)
+  bool is_total_exact = false;
+  std::vector<Hit> hits;
+  // "type", "lang", "year", "from": values by descending count.
+  std::map<std::string, std::vector<FacetValue>> facets;
+};
+
+struct IndexStats {
+  std::uint64_t documents = 0;
+  std::map<std::string, std::uint64_t> by_type, by_lang, by_state;
+};
+
+// Reads the index (all shards, local or remote). Thread-compatible: one Reader per thread.
+class Reader {
+ public:
+  // NotFound when the collection has no index yet.
+  static Result<std::unique_ptr<Reader>> Open(const std::string& index_dir);
+  virtual ~Reader() = default;
+
+  // InvalidArgument for a query that cannot run (explained in the message).
+  virtual Result<SearchResult> Search(const SearchRequest& request) = 0;
+  // NotFound when there is no document `id`.
+  virtual Result<StoredDocument> Get(const std::string& id) = 0;
+  // Ids of the documents whose parent is `id`, in path order.
+  virtual Result<std::vector<std::string>> Children(const std::string& id) = 0;
+  virtual Result<IndexStats> Stats() = 0;
+  // Re-opens at the latest commit, for long-lived readers.
+  virtual Status Reopen() = 0;
+};
+
+}  // namespace trove::index

@@ -1,0 +1,187 @@
+// PrepareDocument: turns a DocumentRecord into a serialised Xapian document. Runs in the
+// extraction workers, so that term generation is spread over every core and the single writer
+// only merges ready documents.
+#include <xapian.h>
+#include <zstd.h>
+
+#include <algorithm>
+#include <ctime>
+#include <map>
+
+#include "core/text.h"
+#include "index/index.h"
+#include "index/internal/occurrences.h"
+#include "index/internal/schema.h"
+#include "index/internal/stored.h"
+
+namespace trove::index {
+namespace {
+
+using internal::Term;
+
+// Title words count this much more than body words in the default field.
+constexpr Xapian::termcount kTitleWdfBoost = 3;
+// Positions of successive fields (occurrence paths) are kept apart so a phrase cannot span two.
+constexpr Xapian::termpos kFieldGap = 100;
+
+struct TextIndexer {
+  Xapian::Document& doc;
+  const Xapian::Stem* stemmer;  // nullptr: the folded word is its own stem
+
+  // The body: folded words with positions, their stems and their exact forms.
+  void IndexBody(std::string_view text) {
+    Xapian::termpos pos = 0;
+    TokenIterator tokens(text);
+    Token token;
+    while (tokens.Next(&token)) {
+      if (token.text.size() > kMaxTokenBytes) continue;
+      const std::string folded = FoldToken(token.text);
+      if (folded.empty()) continue;
+      doc.add_posting(folded, ++pos);
+      doc.add_term(Term(internal::kPrefixStem, Stem(folded)));
+      doc.add_term(Term(internal::kPrefixExact, token.text));
+    }
+  }
+
+  // A field searched by prefix (title, path): positional, plus its words in the default field
+  // with `body_wdf` (0 to leave them out of it).
+  void IndexField(std::string_view prefix, std::string_view text, Xapian::termpos* pos,
+                  Xapian::termcount body_wdf) {
+    TokenIterator tokens(text);
+    Token token;
+    while (tokens.Next(&token)) {
+      if (token.text.size() > kMaxTokenBytes) continue;
+      const std::string folded = FoldToken(token.text);
+      if (folded.empty()) continue;
+      doc.add_posting(Term(prefix, folded), ++*pos);
+      if (body_wdf > 0) {
+        doc.add_term(folded, body_wdf);
+        doc.add_term(Term(internal::kPrefixStem, Stem(folded)), body_wdf);
+        doc.add_term(Term(internal::kPrefixExact, token.text), body_wdf);
+      }
+    }
+    *pos += kFieldGap;
+  }
+
+  std::string Stem(const std::string& folded) const {
+    return stemmer != nullptr ? (*stemmer)(folded) : folded;
+  }
+};
+
+// "Jane Doe <Jane.Doe@Example.org>" -> "jane.doe@example.org"; "" when there is no address.
+std::string AddressOf(std::string_view mailbox) {
+  std::string_view addr = mailbox;
+  const auto open = mailbox.rfind('<');
+  const auto close = mailbox.rfind('>');
+  if (open != std::string_view::npos && close != std::string_view::npos && close > open) {
+    addr = mailbox.substr(open + 1, close - open - 1);
+  }
+  if (addr.find('@') == std::string_view::npos) return {};
+  std::string out;
+  for (const char ch : addr) {
+    if (ch == ' ' || ch == '\t') continue;
+    out += (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
+  }
+  return out;
+}
+
+void IndexAddresses(Xapian::Document& doc, std::string_view prefix,
+                    const std::vector<std::string>& mailboxes, TextIndexer& indexer) {
+  Xapian::termpos pos = 0;
+  for (const std::string& mailbox : mailboxes) {
+    indexer.IndexField(prefix, mailbox, &pos, 1);
+    const std::string addr = AddressOf(mailbox);
+    if (!addr.empty()) doc.add_boolean_term(internal::ClampTerm(Term(prefix, addr)));
+  }
+}
+
+void AddDateTerms(Xapian::Document& doc, std::int64_t seconds) {
+  const std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  if (gmtime_r(&t, &tm) == nullptr) return;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+  const std::string day(buf);
+  doc.add_boolean_term(Term(internal::kPrefixDay, day));
+  doc.add_boolean_term(Term(internal::kPrefixMonth, day.substr(0, 6)));
+  doc.add_boolean_term(Term(internal::kPrefixYear, day.substr(0, 4)));
+  doc.add_value(internal::kSlotYear, day.substr(0, 4));
+  doc.add_value(internal::kSlotDate, Xapian::sortable_serialise(static_cast<double>(seconds)));
+}
+
+}  // namespace
+
+Result<PreparedDocument> PrepareDocument(const DocumentRecord& record) {
+  try {
+    Xapian::Document doc;
+    std::unique_ptr<Xapian::Stem> stemmer;
+    if (!record.lang.empty()) {
+      const auto& langs = StemmedLanguages();
+      if (std::find(langs.begin(), langs.end(), record.lang) != langs.end()) {
+        stemmer = std::make_unique<Xapian::Stem>(record.lang);
+      }
+    }
+    TextIndexer indexer{doc, stemmer.get()};
+    const Extraction& ex = record.extraction;
+
+    doc.add_boolean_term(Term(internal::kPrefixId, record.id));
+    indexer.IndexBody(ex.text);
+    Xapian::termpos pos = 0;
+    indexer.IndexField(internal::kPrefixTitle, ex.title, &pos, kTitleWdfBoost);
+    pos = 0;
+    indexer.IndexField(internal::kPrefixName, record.name, &pos, 1);
+    IndexAddresses(doc, internal::kPrefixFrom, ex.from, indexer);
+    IndexAddresses(doc, internal::kPrefixTo, ex.to, indexer);
+    IndexAddresses(doc, internal::kPrefixCc, ex.cc, indexer);
+    IndexAddresses(doc, internal::kPrefixBcc, ex.bcc, indexer);
+    if (!ex.author.empty()) {
+      pos = 0;
+      indexer.IndexField(internal::kPrefixFrom, ex.author, &pos, 1);
+    }
+    internal::AddOccurrenceTerms(doc, record.occurrence);
+
+    if (!record.type.empty()) doc.add_boolean_term(Term(internal::kPrefixType, record.type));
+    if (!record.media_type.empty()) {
+      doc.add_boolean_term(internal::ClampTerm(Term(internal::kPrefixMediaType, record.media_type)));
+    }
+    if (!record.lang.empty()) doc.add_boolean_term(Term(internal::kPrefixLang, record.lang));
+    const std::string state(DocStateName(record.state));
+    doc.add_boolean_term(Term(internal::kPrefixState, state));
+    if (!ex.message_id.empty()) {
+      doc.add_boolean_term(internal::ClampTerm(Term(internal::kPrefixMessageId, ex.message_id)));
+    }
+    if (ex.date) AddDateTerms(doc, *ex.date);
+
+    doc.add_value(internal::kSlotType, record.type);
+    doc.add_value(internal::kSlotLang, record.lang);
+    doc.add_value(internal::kSlotState, state);
+    if (!ex.from.empty()) doc.add_value(internal::kSlotFrom, AddressOf(ex.from.front()));
+    doc.add_value(internal::kSlotSize, Xapian::sortable_serialise(static_cast<double>(record.size)));
+    doc.add_value(internal::kSlotOccurrences, internal::EncodeOccurrences({record.occurrence}));
+    doc.set_data(internal::CompressRecord(record));
+
+    return PreparedDocument{record.id, record.occurrence, doc.serialise()};
+  } catch (const Xapian::Error& e) {
+    return Status::Internal("preparing document " + record.id + ": " + e.get_description());
+  }
+}
+
+std::string StemWord(std::string_view lang, std::string_view folded_word) {
+  const auto& langs = StemmedLanguages();
+  if (std::find(langs.begin(), langs.end(), lang) == langs.end()) return std::string(folded_word);
+  // Constructing a stemmer costs more than stemming a word: keep one per language and thread.
+  thread_local std::map<std::string, Xapian::Stem, std::less<>> stemmers;
+  auto it = stemmers.find(lang);
+  if (it == stemmers.end()) it = stemmers.emplace(std::string(lang), Xapian::Stem(std::string(lang))).first;
+  return it->second(std::string(folded_word));
+}
+
+const std::vector<std::string>& StemmedLanguages() {
+  // Snowball stemmers that Xapian 1.4 ships, by ISO 639-1 code.
+  static const std::vector<std::string> kLanguages = {
+      "ar", "hy", "eu", "ca", "da", "nl", "en", "fi", "fr", "de", "hu", "id", "ga",
+      "it", "lt", "ne", "nb", "pt", "ro", "ru", "es", "sv", "ta", "tr"};
+  return kLanguages;
+}
+
+}  // namespace trove::index

@@ -1,0 +1,194 @@
+#include <xapian.h>
+
+#include <algorithm>
+
+#include "index/index.h"
+#include "index/internal/occurrences.h"
+#include "index/internal/query_builder.h"
+#include "index/internal/schema.h"
+#include "index/internal/shards.h"
+#include "index/internal/stored.h"
+
+namespace trove::index {
+namespace {
+
+using internal::Term;
+
+// BM25 parameters as Lucene sets them (k1 = 1.2, b = 0.75); bench/relevance compares both.
+constexpr double kBm25K1 = 1.2;
+constexpr double kBm25B = 0.75;
+
+std::vector<FacetValue> TopValues(const Xapian::ValueCountMatchSpy& spy, std::uint64_t size) {
+  std::vector<FacetValue> out;
+  for (auto it = spy.top_values_begin(size); it != spy.top_values_end(size); ++it) {
+    if ((*it).empty()) continue;
+    out.push_back(FacetValue{*it, it.get_termfreq()});
+  }
+  return out;
+}
+
+class XapianReader final : public Reader {
+ public:
+  XapianReader(Xapian::Database db) : db_(std::move(db)) { LoadLanguages(); }
+
+  Result<SearchResult> Search(const SearchRequest& request) override {
+    TROVE_ASSIGN_OR_RETURN(Xapian::Query query, internal::BuildQuery(request.query, languages_));
+    if (!request.filters.empty()) {
+      QueryNode all;
+      all.kind = QueryNode::Kind::kAnd;
+      all.children = request.filters;
+      TROVE_ASSIGN_OR_RETURN(Xapian::Query filter, internal::BuildQuery(all, languages_));
+      query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
+    }
+    try {
+      Xapian::Enquire enquire(db_);
+      enquire.set_query(query);
+      enquire.set_weighting_scheme(Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
+      switch (request.sort) {
+        case SortOrder::kRelevance: break;
+        case SortOrder::kDateNewest: enquire.set_sort_by_value_then_relevance(internal::kSlotDate, true); break;
+        case SortOrder::kDateOldest: enquire.set_sort_by_value_then_relevance(internal::kSlotDate, false); break;
+      }
+      Xapian::ValueCountMatchSpy type_spy(internal::kSlotType), lang_spy(internal::kSlotLang),
+          year_spy(internal::kSlotYear), from_spy(internal::kSlotFrom);
+      Xapian::doccount check_at_least = 0;
+      if (request.want_facets) {
+        enquire.add_matchspy(&type_spy);
+        enquire.add_matchspy(&lang_spy);
+        enquire.add_matchspy(&year_spy);
+        enquire.add_matchspy(&from_spy);
+        check_at_least = db_.get_doccount();  // facet counts over every match, not a sample
+      }
+      const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
+                                                 static_cast<Xapian::doccount>(request.limit),
+                                                 check_at_least);
+      SearchResult result;
+      result.total = mset.get_matches_estimated();
+      result.is_total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+      for (auto it = mset.begin(); it != mset.end(); ++it) {
+        Hit hit;
+        TROVE_ASSIGN_OR_RETURN(hit.doc, Load(it.get_document()));
+        hit.id = hit.doc.record.id;
+        hit.score = it.get_weight();
+        result.hits.push_back(std::move(hit));
+      }
+      if (request.want_facets) {
+        result.facets["type"] = TopValues(type_spy, request.facet_size);
+        result.facets["lang"] = TopValues(lang_spy, request.facet_size);
+        result.facets["year"] = TopValues(year_spy, request.facet_size);
+        result.facets["from"] = TopValues(from_spy, request.facet_size);
+      }
+      return result;
+    } catch (const Xapian::Error& e) {
+      return Status::IOError("search: " + e.get_description());
+    }
+  }
+
+  Result<StoredDocument> Get(const std::string& id) override {
+    try {
+      const std::string term = Term(internal::kPrefixId, id);
+      auto it = db_.postlist_begin(term);
+      if (it == db_.postlist_end(term)) return Status::NotFound("no document " + id);
+      return Load(db_.get_document(*it));
+    } catch (const Xapian::Error& e) {
+      return Status::IOError("reading document " + id + ": " + e.get_description());
+    }
+  }
+
+  Result<std::vector<std::string>> Children(const std::string& id) override {
+    try {
+      const std::string term = Term(internal::kPrefixParent, id);
+      std::vector<std::pair<std::string, std::string>> children;  // (path, id)
+      for (auto it = db_.postlist_begin(term); it != db_.postlist_end(term); ++it) {
+        TROVE_ASSIGN_OR_RETURN(StoredDocument doc, Load(db_.get_document(*it)));
+        std::string path = doc.record.occurrence.path;
+        for (const Occurrence& occ : doc.occurrences) {
+          if (occ.parent_id == id) {
+            path = occ.path;
+            break;
+          }
+        }
+        children.emplace_back(std::move(path), doc.record.id);
+      }
+      std::sort(children.begin(), children.end());
+      std::vector<std::string> ids;
+      for (auto& child : children) ids.push_back(std::move(child.second));
+      return ids;
+    } catch (const Xapian::Error& e) {
+      return Status::IOError("listing children of " + id + ": " + e.get_description());
+    }
+  }
+
+  Result<IndexStats> Stats() override {
+    try {
+      IndexStats stats;
+      stats.documents = db_.get_doccount();
+      if (stats.documents == 0) return stats;
+      Xapian::Enquire enquire(db_);
+      enquire.set_query(Xapian::Query::MatchAll);
+      enquire.set_weighting_scheme(Xapian::BoolWeight());
+      Xapian::ValueCountMatchSpy type_spy(internal::kSlotType), lang_spy(internal::kSlotLang),
+          state_spy(internal::kSlotState);
+      enquire.add_matchspy(&type_spy);
+      enquire.add_matchspy(&lang_spy);
+      enquire.add_matchspy(&state_spy);
+      enquire.get_mset(0, 0, db_.get_doccount());
+      for (const auto& [spy, out] : {std::pair{&type_spy, &stats.by_type},
+                                     std::pair{&lang_spy, &stats.by_lang},
+                                     std::pair{&state_spy, &stats.by_state}}) {
+        for (auto it = spy->values_begin(); it != spy->values_end(); ++it) {
+          (*out)[(*it).empty() ? "unknown" : *it] = it.get_termfreq();
+        }
+      }
+      return stats;
+    } catch (const Xapian::Error& e) {
+      return Status::IOError("index statistics: " + e.get_description());
+    }
+  }
+
+  Status Reopen() override {
+    try {
+      db_.reopen();
+      LoadLanguages();
+      return Status::Ok();
+    } catch (const Xapian::Error& e) {
+      return Status::IOError("reopening the index: " + e.get_description());
+    }
+  }
+
+ private:
+  void LoadLanguages() {
+    languages_.clear();
+    const std::string prefix(internal::kPrefixLang);
+    for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) {
+      languages_.push_back((*it).substr(prefix.size()));
+    }
+  }
+
+  static Result<StoredDocument> Load(const Xapian::Document& doc) {
+    StoredDocument stored;
+    TROVE_ASSIGN_OR_RETURN(stored.record, internal::DecompressRecord(doc.get_data()));
+    stored.occurrences = internal::DecodeOccurrences(doc.get_value(internal::kSlotOccurrences));
+    if (!stored.occurrences.empty()) stored.record.occurrence = stored.occurrences.front();
+    return stored;
+  }
+
+  Xapian::Database db_;
+  std::vector<std::string> languages_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Reader>> Reader::Open(const std::string& index_dir) {
+  const std::vector<std::string> shards = internal::ListShards(index_dir);
+  if (shards.empty()) return Status::NotFound("no index in " + index_dir + " (run trove ingest first)");
+  try {
+    Xapian::Database db;
+    for (const std::string& path : shards) db.add_database(Xapian::Database(path));
+    return std::unique_ptr<Reader>(std::make_unique<XapianReader>(std::move(db)));
+  } catch (const Xapian::Error& e) {
+    return Status::IOError("cannot open index " + index_dir + ": " + e.get_description());
+  }
+}
+
+}  // namespace trove::index

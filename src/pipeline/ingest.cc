@@ -1,0 +1,518 @@
+// The supervisor: discovers source files, hands them to worker processes, and is the only
+// writer of the index and the ledger. See docs/ARCHITECTURE.md, "pipeline".
+#include "pipeline/ingest.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "core/collection.h"
+#include "core/hash.h"
+#include "index/index.h"
+#include "pipeline/internal/protocol.h"
+#include "pipeline/internal/walker.h"
+#include "pipeline/internal/worker.h"
+#include "store/store.h"
+
+namespace trove::pipeline {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using internal::Frame;
+using internal::MessageType;
+
+// A source file whose worker crashes this often is given up as failed.
+constexpr int kMaxAttempts = 4;
+
+// What the supervisor knows of a task while a worker holds it.
+struct TaskState {
+  internal::Task task;
+  store::SourceFile source;
+  int attempts = 0;
+  bool has_top = false;  // the source file's own document arrived
+  DocState top_state = DocState::kIndexed;
+  std::string top_reason;
+  std::string duplicate_of;  // id of the document this source file duplicates
+};
+
+struct WorkerProcess {
+  pid_t pid = -1;
+  int to_fd = -1;
+  int from_fd = -1;
+  internal::FrameBuffer frames;
+  std::optional<TaskState> task;
+  std::optional<internal::Begin> current;  // the document being extracted
+  Clock::time_point last_activity;
+  bool is_timed_out = false;
+};
+
+std::string SignalReason(int status) {
+  if (WIFSIGNALED(status)) {
+    const int sig = WTERMSIG(status);
+    if (sig == SIGKILL) return "parser was killed (out of memory?)";
+    return "parser crashed (signal " + std::to_string(sig) + ": " + strsignal(sig) + ")";
+  }
+  if (WIFEXITED(status)) return "parser exited with status " + std::to_string(WEXITSTATUS(status));
+  return "parser stopped";
+}
+
+class Supervisor {
+ public:
+  Supervisor(const IngestOptions& options, const ProgressCallback& progress, int progress_ms)
+      : options_(options), progress_cb_(progress), progress_interval_(progress_ms) {}
+
+  ~Supervisor() {
+    for (WorkerProcess& w : workers_) StopWorker(w, /*kill_it=*/true);
+  }
+
+  Result<IngestProgress> Run() {
+    started_ = Clock::now();
+    TROVE_RETURN_IF_ERROR(Prepare());
+    const int jobs = options_.jobs > 0 ? options_.jobs
+                                       : std::max(1u, std::thread::hardware_concurrency());
+    workers_.resize(static_cast<std::size_t>(jobs));
+    for (WorkerProcess& w : workers_) TROVE_RETURN_IF_ERROR(Spawn(w));
+
+    TROVE_ASSIGN_OR_RETURN(store_, store::Store::Open(StorePath(options_.collection)));
+    TROVE_ASSIGN_OR_RETURN(writer_, index::Writer::Open(IndexDir(options_.collection), options_.shard_count));
+    TROVE_ASSIGN_OR_RETURN(run_id_, store_->BeginRun());
+    TROVE_RETURN_IF_ERROR(store_->Begin());
+    last_commit_ = Clock::now();
+
+    while (true) {
+      TROVE_RETURN_IF_ERROR(Dispatch());
+      const bool is_busy = std::any_of(workers_.begin(), workers_.end(),
+                                       [](const WorkerProcess& w) { return w.task.has_value(); });
+      if (!is_busy && pending_.empty() && walker_->is_done()) break;
+      TROVE_RETURN_IF_ERROR(PollWorkers());
+      TROVE_RETURN_IF_ERROR(CheckTimeouts());
+      TROVE_RETURN_IF_ERROR(MaybeCommit(/*force=*/false));
+      ReportProgress(/*force=*/false);
+    }
+    TROVE_RETURN_IF_ERROR(MaybeCommit(/*force=*/true));
+    (void)store_->Commit();
+    const nlohmann::json summary = {
+        {"indexed", progress_.indexed},
+        {"failed", progress_.failed},
+        {"skipped_unchanged", progress_.skipped_unchanged},
+        {"skipped_duplicate", progress_.skipped_duplicate},
+        {"skipped_unsupported", progress_.skipped_unsupported},
+        {"skipped_other", progress_.skipped_other},
+        {"documents", progress_.documents},
+        {"seconds", progress_.elapsed_seconds},
+    };
+    TROVE_RETURN_IF_ERROR(store_->FinishRun(run_id_, summary.dump()));
+    ReportProgress(/*force=*/true);
+    return progress_;
+  }
+
+ private:
+  Status Prepare() {
+    std::error_code ec;
+    std::filesystem::create_directories(options_.collection, ec);
+    if (ec) return Status::IOError("cannot create collection " + options_.collection + ": " + ec.message());
+    const std::string collection = std::filesystem::absolute(options_.collection).lexically_normal();
+    if (options_.retry_failed) {
+      TROVE_ASSIGN_OR_RETURN(auto store, store::Store::Open(StorePath(options_.collection)));
+      std::vector<std::string> paths;
+      TROVE_ASSIGN_OR_RETURN(auto failed, store->SourcesInState(store::kStateFailed));
+      for (const auto& s : failed) paths.push_back(s.path);
+      TROVE_ASSIGN_OR_RETURN(auto problems, store->ListProblems());
+      std::set<std::string> keys;
+      for (const auto& p : problems) {
+        if (p.state == store::kStateFailed) keys.insert(p.source_key);
+      }
+      TROVE_ASSIGN_OR_RETURN(auto indexed, store->SourcesInState(store::kStateIndexed));
+      for (const auto& s : indexed) {
+        if (keys.count(s.key) != 0) paths.push_back(s.path);
+      }
+      walker_ = internal::Walker::ForFiles(std::move(paths));
+    } else {
+      for (const std::string& source : options_.sources) {
+        std::error_code exists_ec;
+        if (!std::filesystem::exists(std::filesystem::symlink_status(source, exists_ec))) {
+          return Status::InvalidArgument("no such file or directory: " + source);
+        }
+      }
+      walker_ = internal::Walker::ForSources(options_.sources, collection);
+    }
+    return Status::Ok();
+  }
+
+  Status Spawn(WorkerProcess& w) {
+    int to_child[2], from_child[2];
+    if (pipe2(to_child, O_CLOEXEC) != 0) return Status::IOError(std::string("pipe: ") + std::strerror(errno));
+    if (pipe2(from_child, O_CLOEXEC) != 0) {
+      ::close(to_child[0]);
+      ::close(to_child[1]);
+      return Status::IOError(std::string("pipe: ") + std::strerror(errno));
+    }
+    const pid_t parent = getpid();
+    const pid_t pid = fork();
+    if (pid < 0) return Status::IOError(std::string("fork: ") + std::strerror(errno));
+    if (pid == 0) {
+      // The worker: dies with the supervisor, limited in memory, silent on the terminal.
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid() != parent) _exit(0);
+      ::close(to_child[1]);
+      ::close(from_child[0]);
+      signal(SIGPIPE, SIG_IGN);
+#if !defined(__SANITIZE_ADDRESS__)
+      if (options_.memory_limit_bytes > 0) {
+        const rlimit limit{options_.memory_limit_bytes, options_.memory_limit_bytes};
+        setrlimit(RLIMIT_AS, &limit);
+      }
+#endif
+      const int devnull = ::open("/dev/null", O_RDWR);
+      if (devnull >= 0 && getenv("TROVE_WORKER_STDERR") == nullptr) {
+        dup2(devnull, STDOUT_FILENO);
+        dup2(devnull, STDERR_FILENO);
+      }
+      _exit(internal::RunWorker(to_child[0], from_child[1], options_));
+    }
+    ::close(to_child[0]);
+    ::close(from_child[1]);
+    fcntl(from_child[0], F_SETFL, fcntl(from_child[0], F_GETFL) | O_NONBLOCK);
+    w.pid = pid;
+    w.to_fd = to_child[1];
+    w.from_fd = from_child[0];
+    w.frames = internal::FrameBuffer();
+    w.task.reset();
+    w.current.reset();
+    w.is_timed_out = false;
+    return Status::Ok();
+  }
+
+  void StopWorker(WorkerProcess& w, bool kill_it) {
+    if (w.pid <= 0) return;
+    if (kill_it) kill(w.pid, SIGKILL);
+    ::close(w.to_fd);
+    ::close(w.from_fd);
+    int status = 0;
+    waitpid(w.pid, &status, 0);
+    w.pid = -1;
+  }
+
+  // Hands pending tasks, then newly discovered files, to idle workers.
+  Status Dispatch() {
+    for (WorkerProcess& w : workers_) {
+      if (w.task.has_value()) continue;
+      std::optional<TaskState> next;
+      while (!next.has_value()) {
+        if (!pending_.empty()) {
+          next = std::move(pending_.front());
+          pending_.pop_front();
+          break;
+        }
+        std::optional<internal::Discovered> found = walker_->Next();
+        progress_.sources_found = walker_->found();
+        progress_.is_discovery_done = walker_->is_done();
+        if (!found.has_value()) break;
+        TROVE_ASSIGN_OR_RETURN(next, Admit(*found));
+      }
+      if (!next.has_value()) return Status::Ok();
+      TROVE_RETURN_IF_ERROR(Start(w, std::move(*next)));
+    }
+    return Status::Ok();
+  }
+
+  // Decides what to do with a discovered file: nothing (unchanged), record it (a symbolic
+  // link), or a task.
+  Result<std::optional<TaskState>> Admit(const internal::Discovered& found) {
+    TROVE_ASSIGN_OR_RETURN(std::optional<store::SourceFile> row, store_->FindSource(found.path));
+    if (row && row->run_id == run_id_) return std::optional<TaskState>();  // named twice
+    const bool is_same = row && row->state != store::kStatePending && row->size == found.size &&
+                         row->mtime_ns == found.mtime_ns;
+    const bool is_retry = options_.retry_failed;
+    if (is_same && !is_retry) {
+      ++progress_.sources_done;
+      ++progress_.skipped_unchanged;
+      progress_.bytes_done += found.size;
+      return std::optional<TaskState>();
+    }
+    TaskState state;
+    state.source.path = found.path;
+    state.source.key = SourceKey(found.path);
+    state.source.size = found.size;
+    state.source.mtime_ns = found.mtime_ns;
+    state.source.run_id = run_id_;
+    if (row) {
+      // Indexed before (or partly, before a crash): its old documents make way for the new.
+      TROVE_RETURN_IF_ERROR(writer_->RemoveSource(state.source.key));
+      TROVE_RETURN_IF_ERROR(store_->ClearProblems(state.source.key));
+    }
+    if (!found.skip_reason.empty()) {
+      state.source.state = store::kStateSkipped;
+      state.source.reason = found.skip_reason;
+      TROVE_RETURN_IF_ERROR(store_->PutSource(state.source));
+      TROVE_RETURN_IF_ERROR(store_->AddProblem(store::Problem{state.source.key, found.path,
+                                                              store::kStateSkipped,
+                                                              found.skip_reason, ""}));
+      ++progress_.sources_done;
+      ++progress_.skipped_other;
+      return std::optional<TaskState>();
+    }
+    state.source.state = store::kStatePending;
+    TROVE_RETURN_IF_ERROR(store_->PutSource(state.source));
+    state.task = internal::Task{state.source.key, found.path, {}};
+    return std::optional<TaskState>(std::move(state));
+  }
+
+  Status Start(WorkerProcess& w, TaskState state) {
+    ++state.attempts;
+    const Status sent = internal::WriteFrame(w.to_fd, MessageType::kTask, internal::EncodeTask(state.task));
+    w.task = std::move(state);
+    w.current.reset();
+    w.last_activity = Clock::now();
+    if (!sent.ok()) return HandleExit(w);  // the worker died while idle
+    return Status::Ok();
+  }
+
+  Status PollWorkers() {
+    std::vector<pollfd> fds;
+    for (const WorkerProcess& w : workers_) fds.push_back(pollfd{w.from_fd, POLLIN, 0});
+    const int n = poll(fds.data(), fds.size(), 100);
+    if (n < 0 && errno != EINTR) return Status::IOError(std::string("poll: ") + std::strerror(errno));
+    for (std::size_t i = 0; i < workers_.size(); ++i) {
+      if (fds[i].revents == 0) continue;
+      WorkerProcess& w = workers_[i];
+      bool is_closed = false;
+      char buf[1 << 16];
+      while (true) {
+        const ssize_t got = ::read(w.from_fd, buf, sizeof buf);
+        if (got > 0) {
+          w.frames.Append(std::string_view(buf, static_cast<std::size_t>(got)));
+          w.last_activity = Clock::now();
+          continue;
+        }
+        if (got == 0) is_closed = true;
+        if (got < 0 && errno == EINTR) continue;
+        break;  // EAGAIN, or closed
+      }
+      Frame frame;
+      while (true) {
+        auto has = w.frames.Next(&frame);
+        if (!has.ok()) {
+          is_closed = true;
+          kill(w.pid, SIGKILL);
+          break;
+        }
+        if (!*has) break;
+        TROVE_RETURN_IF_ERROR(Handle(w, frame));
+      }
+      if (is_closed) TROVE_RETURN_IF_ERROR(HandleExit(w));
+    }
+    return Status::Ok();
+  }
+
+  Status Handle(WorkerProcess& w, const Frame& frame) {
+    if (!w.task.has_value()) return Status::Ok();
+    TaskState& task = *w.task;
+    switch (frame.type) {
+      case MessageType::kBegin: {
+        auto begin = internal::DecodeBegin(frame.payload);
+        if (!begin.ok()) return Status::Ok();
+        TROVE_ASSIGN_OR_RETURN(const bool is_known, writer_->Contains(begin->id));
+        if (is_known) {
+          TROVE_RETURN_IF_ERROR(writer_->AddOccurrence(
+              begin->id, Occurrence{task.source.key, begin->chain, begin->parent_id}));
+          if (begin->chain == task.source.path) {
+            task.duplicate_of = begin->id;
+            task.source.content_hash = begin->id;
+            task.source.media_type = begin->media_type;
+          }
+          w.current.reset();
+        } else {
+          w.current = std::move(begin).value();
+        }
+        // A worker that died meanwhile shows up as end of file on its pipe.
+        (void)internal::WriteFrame(w.to_fd, MessageType::kDecision, is_known ? "0" : "1");
+        return Status::Ok();
+      }
+      case MessageType::kDocument: {
+        auto doc = internal::DecodeDocument(frame.payload);
+        if (!doc.ok()) return Status::Ok();
+        TROVE_RETURN_IF_ERROR(Write(task, doc->first, doc->second));
+        w.current.reset();
+        return Status::Ok();
+      }
+      case MessageType::kDone:
+        TROVE_RETURN_IF_ERROR(Finish(task));
+        w.task.reset();
+        w.current.reset();
+        return Status::Ok();
+      default:
+        return Status::Ok();
+    }
+  }
+
+  Status Write(TaskState& task, const DocumentRecord& record, const std::string& blob) {
+    TROVE_RETURN_IF_ERROR(writer_->Add(index::PreparedDocument{record.id, record.occurrence, blob}));
+    ++progress_.documents;
+    ++docs_since_commit_;
+    if (record.state != DocState::kIndexed) {
+      if (record.state == DocState::kFailed) ++progress_.document_failures;
+      TROVE_RETURN_IF_ERROR(store_->AddProblem(store::Problem{
+          task.source.key, record.occurrence.path, std::string(DocStateName(record.state)),
+          record.reason, record.media_type}));
+    }
+    if (record.occurrence.path == task.source.path) {
+      task.has_top = true;
+      task.top_state = record.state;
+      task.top_reason = record.reason;
+      task.source.content_hash = record.id;
+      task.source.media_type = record.media_type;
+    }
+    return Status::Ok();
+  }
+
+  Status Finish(TaskState& task) {
+    store::SourceFile& source = task.source;
+    if (!task.duplicate_of.empty()) {
+      source.state = store::kStateSkipped;
+      TROVE_ASSIGN_OR_RETURN(auto other, store_->FindSourceByHash(task.duplicate_of, source.path));
+      source.reason = other ? "duplicate of " + *other : "duplicate of document " + task.duplicate_of;
+      TROVE_RETURN_IF_ERROR(store_->AddProblem(
+          store::Problem{source.key, source.path, store::kStateSkipped, source.reason, source.media_type}));
+      ++progress_.skipped_duplicate;
+    } else if (!task.has_top) {
+      source.state = store::kStateFailed;
+      source.reason = "no document came back from the parser";
+      ++progress_.failed;
+    } else {
+      source.state = std::string(DocStateName(task.top_state));
+      source.reason = task.top_reason;
+      switch (task.top_state) {
+        case DocState::kIndexed: ++progress_.indexed; break;
+        case DocState::kFailed: ++progress_.failed; break;
+        case DocState::kSkipped:
+          (source.reason.rfind("unsupported type", 0) == 0 ? progress_.skipped_unsupported
+                                                           : progress_.skipped_other)++;
+          break;
+      }
+    }
+    ++progress_.sources_done;
+    progress_.bytes_done += source.size;
+    return store_->PutSource(source);
+  }
+
+  // A worker's pipe closed: it crashed, ran out of memory or was killed for taking too long.
+  // The document it was on is recorded as failed; the rest of its source file is tried again.
+  Status HandleExit(WorkerProcess& w) {
+    int status = 0;
+    const pid_t pid = w.pid;
+    ::close(w.to_fd);
+    ::close(w.from_fd);
+    waitpid(pid, &status, 0);
+    w.pid = -1;
+    const std::string reason = w.is_timed_out
+                                   ? "timed out after " + std::to_string(options_.timeout_seconds) + " s"
+                                   : SignalReason(status);
+    std::optional<TaskState> task = std::move(w.task);
+    std::optional<internal::Begin> current = std::move(w.current);
+    TROVE_RETURN_IF_ERROR(Spawn(w));
+    if (!task.has_value()) return Status::Ok();
+
+    if (current.has_value()) {
+      DocumentRecord record;
+      record.id = current->id;
+      record.occurrence = Occurrence{task->source.key, current->chain, current->parent_id};
+      record.name = current->name;
+      record.media_type = current->media_type;
+      record.size = current->size;
+      record.state = DocState::kFailed;
+      record.reason = reason;
+      TROVE_ASSIGN_OR_RETURN(std::string blob, internal::PrepareStub(record));
+      TROVE_RETURN_IF_ERROR(Write(*task, record, blob));
+      if (current->chain != task->source.path && task->attempts < kMaxAttempts) {
+        task->task.skip.push_back(current->chain);
+        pending_.push_front(std::move(*task));
+        return Status::Ok();
+      }
+    }
+    if (!task->has_top) {
+      task->has_top = true;
+      task->top_state = DocState::kFailed;
+      task->top_reason = reason;
+    }
+    return Finish(*task);
+  }
+
+  Status CheckTimeouts() {
+    if (options_.timeout_seconds <= 0) return Status::Ok();
+    const auto now = Clock::now();
+    for (WorkerProcess& w : workers_) {
+      if (!w.task.has_value() || w.is_timed_out) continue;
+      if (now - w.last_activity > std::chrono::seconds(options_.timeout_seconds)) {
+        w.is_timed_out = true;
+        kill(w.pid, SIGKILL);  // its pipe closes; PollWorkers records the timeout
+      }
+    }
+    return Status::Ok();
+  }
+
+  // Index first, then ledger: a crash in between leaves documents whose source file is still
+  // pending, and the next run replaces them (same ids), so nothing is doubled.
+  Status MaybeCommit(bool force) {
+    const auto now = Clock::now();
+    const bool is_due = docs_since_commit_ >= options_.commit_every_documents ||
+                        now - last_commit_ >= std::chrono::seconds(options_.commit_every_seconds);
+    if (!force && !is_due) return Status::Ok();
+    TROVE_RETURN_IF_ERROR(writer_->Commit());
+    TROVE_RETURN_IF_ERROR(store_->Commit());
+    docs_since_commit_ = 0;
+    last_commit_ = now;
+    if (!force) TROVE_RETURN_IF_ERROR(store_->Begin());
+    return Status::Ok();
+  }
+
+  void ReportProgress(bool force) {
+    const auto now = Clock::now();
+    progress_.elapsed_seconds = std::chrono::duration<double>(now - started_).count();
+    if (!progress_cb_) return;
+    if (!force && now - last_progress_ < progress_interval_) return;
+    last_progress_ = now;
+    progress_cb_(progress_);
+  }
+
+  const IngestOptions& options_;
+  const ProgressCallback& progress_cb_;
+  std::chrono::milliseconds progress_interval_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<index::Writer> writer_;
+  std::unique_ptr<internal::Walker> walker_;
+  std::vector<WorkerProcess> workers_;
+  std::deque<TaskState> pending_;
+  std::int64_t run_id_ = 0;
+  IngestProgress progress_;
+  std::uint64_t docs_since_commit_ = 0;
+  Clock::time_point started_, last_commit_, last_progress_;
+};
+
+}  // namespace
+
+Result<IngestProgress> Ingest(const IngestOptions& options, const ProgressCallback& progress,
+                              int progress_interval_ms) {
+  if (options.sources.empty() && !options.retry_failed) {
+    return Status::InvalidArgument("nothing to ingest: name at least one file or folder");
+  }
+  // A worker that dies while we write to it must not kill the supervisor.
+  signal(SIGPIPE, SIG_IGN);
+  Supervisor supervisor(options, progress, progress_interval_ms);
+  return supervisor.Run();
+}
+
+}  // namespace trove::pipeline

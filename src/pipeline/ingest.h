@@ -1,0 +1,66 @@
+// Ingest: walk the sources, extract every file in worker processes, analyse, and write the index
+// and the ledger. Resumable: after a crash or kill at any moment, running the same ingest again
+// finishes the job with nothing lost and nothing doubled.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "extract/registry.h"
+
+namespace trove::pipeline {
+
+struct IngestOptions {
+  std::string collection;            // the collection directory
+  std::vector<std::string> sources;  // files, folders or archives
+  int jobs = 0;                      // worker processes; 0: one per core
+  bool retry_failed = false;         // re-extract only what failed before
+  int shard_count = 1;               // for a new collection
+
+  // Per-document limits enforced on the workers.
+  int timeout_seconds = 60;                    // without progress on one document
+  std::uint64_t memory_limit_bytes = 4ull << 30;  // address space of a worker
+  std::uint64_t max_file_bytes = 4ull << 30;      // larger source files are skipped
+  int max_depth = 10;                             // nesting of archives and attachments
+  std::uint64_t max_children = 100'000;           // documents inside one source file
+  std::uint64_t max_expanded_bytes = 20ull << 30; // bytes unpacked from one source file
+  extract::Limits limits;
+
+  // Commit the index and ledger at least this often.
+  std::uint64_t commit_every_documents = 5'000;
+  int commit_every_seconds = 10;
+
+  // Builds the extractors inside each worker. Default: extract::Registry::CreateDefault.
+  std::function<std::unique_ptr<extract::Registry>()> registry_factory;
+};
+
+// Counters, as the progress callback and the final summary see them.
+struct IngestProgress {
+  std::uint64_t sources_found = 0;   // source files discovered so far
+  bool is_discovery_done = false;    // sources_found is the total
+  std::uint64_t sources_done = 0;    // finished in this run, any outcome, unchanged included
+  std::uint64_t bytes_done = 0;      // bytes of the source files finished
+  std::uint64_t indexed = 0;         // source files indexed in this run
+  std::uint64_t failed = 0;
+  std::uint64_t skipped_unchanged = 0;
+  std::uint64_t skipped_duplicate = 0;
+  std::uint64_t skipped_unsupported = 0;
+  std::uint64_t skipped_other = 0;   // symbolic links, files over the size limit...
+  std::uint64_t documents = 0;       // documents written, members and attachments included
+  std::uint64_t document_failures = 0;  // documents (members too) that failed
+  double elapsed_seconds = 0;
+};
+
+using ProgressCallback = std::function<void(const IngestProgress&)>;
+
+// Runs an ingest to completion. Files that fail are recorded, not returned: the result is an
+// error only when the run itself cannot proceed (no such source, collection unusable, locked).
+// `progress` is called about every `progress_interval_ms` and once at the end.
+Result<IngestProgress> Ingest(const IngestOptions& options, const ProgressCallback& progress = {},
+                              int progress_interval_ms = 500);
+
+}  // namespace trove::pipeline

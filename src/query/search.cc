@@ -1,0 +1,209 @@
+#include "query/search.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "core/text.h"
+
+namespace trove::query {
+namespace {
+
+using index::QueryNode;
+using Kind = QueryNode::Kind;
+
+// Only this much of a document is scanned for a snippet: hits must render fast even for a
+// document of hundreds of megabytes.
+constexpr std::size_t kMaxSnippetScanBytes = 2 << 20;
+constexpr std::size_t kRelaxMinWords = 3;
+
+void CollectWords(const QueryNode& node, bool is_negated, std::vector<std::string>* words,
+                  std::vector<std::string>* prefixes) {
+  switch (node.kind) {
+    case Kind::kWord:
+    case Kind::kPhrase:
+    case Kind::kNear:
+      if (is_negated || !(node.field.empty() || node.field == "title")) return;
+      for (const auto& w : node.words) words->push_back(FoldToken(w));
+      return;
+    case Kind::kPrefix:
+      if (!is_negated && (node.field.empty() || node.field == "title")) {
+        prefixes->push_back(FoldToken(node.words.at(0)));
+      }
+      return;
+    case Kind::kAndNot:
+      CollectWords(node.children.at(0), is_negated, words, prefixes);
+      CollectWords(node.children.at(1), !is_negated, words, prefixes);
+      return;
+    case Kind::kAnd:
+    case Kind::kOr:
+      for (const auto& child : node.children) CollectWords(child, is_negated, words, prefixes);
+      return;
+    default: return;
+  }
+}
+
+// True for a conjunction of plain words only: the queries that are worth relaxing.
+bool IsPlainConjunction(const QueryNode& node, std::size_t* word_count) {
+  if (node.kind == Kind::kWord && node.field.empty()) {
+    ++*word_count;
+    return true;
+  }
+  if (node.kind != Kind::kAnd) return false;
+  return std::all_of(node.children.begin(), node.children.end(),
+                     [&](const QueryNode& c) { return IsPlainConjunction(c, word_count); });
+}
+
+void AppendEscaped(std::string& out, std::string_view text) {
+  for (const char ch : text) {
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += ch;
+    }
+  }
+}
+
+// Moves `pos` back to the start of a UTF-8 character.
+std::size_t CharStart(std::string_view text, std::size_t pos) {
+  while (pos > 0 && pos < text.size() && (static_cast<unsigned char>(text[pos]) & 0xC0) == 0x80) --pos;
+  return pos;
+}
+
+}  // namespace
+
+std::string Snippet::Render(std::string_view open, std::string_view close) const {
+  std::string out;
+  std::size_t at = 0;
+  for (const auto& [offset, length] : marks) {
+    out.append(text, at, offset - at);
+    out += open;
+    out.append(text, offset, length);
+    out += close;
+    at = offset + length;
+  }
+  out.append(text, at, std::string::npos);
+  return out;
+}
+
+std::string Snippet::RenderHtml() const {
+  std::string out;
+  std::size_t at = 0;
+  const std::string_view view(text);
+  for (const auto& [offset, length] : marks) {
+    AppendEscaped(out, view.substr(at, offset - at));
+    out += "<mark>";
+    AppendEscaped(out, view.substr(offset, length));
+    out += "</mark>";
+    at = offset + length;
+  }
+  AppendEscaped(out, view.substr(at));
+  return out;
+}
+
+Highlighter::Highlighter(const QueryNode& query) {
+  CollectWords(query, false, &words_, &prefixes_);
+  std::sort(words_.begin(), words_.end());
+  words_.erase(std::unique(words_.begin(), words_.end()), words_.end());
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> Highlighter::Matches(std::string_view text,
+                                                                      std::string_view lang) const {
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  if (words_.empty() && prefixes_.empty()) return out;
+  std::set<std::string> stems;
+  for (const std::string& w : words_) stems.insert(index::StemWord(lang, w));
+  TokenIterator tokens(text.substr(0, std::min(text.size(), kMaxSnippetScanBytes)));
+  Token token;
+  while (tokens.Next(&token)) {
+    if (token.text.size() > kMaxTokenBytes) continue;
+    const std::string folded = FoldToken(token.text);
+    bool is_match = std::binary_search(words_.begin(), words_.end(), folded) ||
+                    std::any_of(prefixes_.begin(), prefixes_.end(),
+                                [&](const std::string& p) { return folded.rfind(p, 0) == 0; });
+    if (!is_match && !stems.empty()) is_match = stems.count(index::StemWord(lang, folded)) != 0;
+    if (is_match) out.emplace_back(token.offset, token.text.size());
+  }
+  return out;
+}
+
+Snippet Highlighter::Cut(std::string_view text, std::string_view lang, std::size_t max_bytes) const {
+  const auto matches = Matches(text, lang);
+  std::size_t start = 0;
+  if (!matches.empty()) {
+    // The window that holds the most matches; ties go to the earliest.
+    std::size_t best = 0, best_count = 0, right = 0;
+    for (std::size_t left = 0; left < matches.size(); ++left) {
+      while (right < matches.size() && matches[right].first + matches[right].second <= matches[left].first + max_bytes) ++right;
+      if (right - left > best_count) {
+        best_count = right - left;
+        best = left;
+      }
+    }
+    // Start a little before the first match so that it reads in context.
+    const std::size_t lead = max_bytes / 5;
+    start = matches[best].first > lead ? matches[best].first - lead : 0;
+    // Begin at a word boundary.
+    const std::size_t space = text.find_first_of(" \n\t", start);
+    if (start > 0 && space != std::string_view::npos && space < matches[best].first) start = space + 1;
+  }
+  start = CharStart(text, start);
+  std::size_t end = std::min(text.size(), start + max_bytes);
+  if (end < text.size()) {
+    const std::size_t space = text.rfind(' ', end);
+    if (space != std::string_view::npos && space > start + max_bytes / 2) end = space;
+    end = CharStart(text, end);
+  }
+  Snippet snippet;
+  // Line breaks and page breaks read as spaces in a one-line snippet.
+  snippet.text.assign(text.substr(start, end - start));
+  for (char& ch : snippet.text) {
+    if (ch == '\n' || ch == '\r' || ch == '\t' || ch == kPageBreak) ch = ' ';
+  }
+  for (const auto& [offset, length] : matches) {
+    if (offset >= start && offset + length <= end) snippet.marks.emplace_back(offset - start, length);
+  }
+  return snippet;
+}
+
+Result<SearchResponse> Search(index::Reader& reader, std::string_view query, const SearchOptions& options) {
+  ParseOptions parse_options;
+  parse_options.is_exact = options.is_exact;
+  TROVE_ASSIGN_OR_RETURN(QueryNode node, Parse(query, parse_options));
+  index::SearchRequest request;
+  request.query = node;
+  request.offset = options.offset;
+  request.limit = options.limit;
+  request.sort = options.sort;
+  request.want_facets = options.want_facets;
+  TROVE_ASSIGN_OR_RETURN(index::SearchResult result, reader.Search(request));
+  SearchResponse response;
+  std::size_t word_count = 0;
+  if (result.total == 0 && IsPlainConjunction(node, &word_count) && word_count >= kRelaxMinWords) {
+    node.kind = Kind::kOr;
+    request.query = node;
+    TROVE_ASSIGN_OR_RETURN(result, reader.Search(request));
+    if (result.total > 0) {
+      response.notice = "No document has all " + std::to_string(word_count) +
+                        " words; showing documents with most of them.";
+    }
+  }
+  response.parsed = Describe(node);
+  response.total = result.total;
+  response.is_total_exact = result.is_total_exact;
+  response.facets = std::move(result.facets);
+  const Highlighter highlighter(node);
+  for (index::Hit& hit : result.hits) {
+    SearchHit out;
+    const DocumentRecord& record = hit.doc.record;
+    out.snippet = highlighter.Cut(record.extraction.text, record.lang, options.snippet_bytes);
+    out.hit = std::move(hit);
+    response.hits.push_back(std::move(out));
+  }
+  return response;
+}
+
+}  // namespace trove::query

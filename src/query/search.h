@@ -1,0 +1,68 @@
+// Search: parse the query, run it on the index, and cut snippets with the matches marked.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/status.h"
+#include "index/index.h"
+#include "query/parser.h"
+
+namespace trove::query {
+
+struct SearchOptions {
+  std::uint64_t offset = 0;
+  std::uint64_t limit = 10;
+  index::SortOrder sort = index::SortOrder::kRelevance;
+  bool want_facets = false;
+  bool is_exact = false;
+  std::size_t snippet_bytes = 240;
+};
+
+// A piece of document text with the spans that matched the query.
+struct Snippet {
+  std::string text;
+  std::vector<std::pair<std::size_t, std::size_t>> marks;  // (offset, length) in text, in order
+
+  // The text with each mark wrapped in `open` and `close`.
+  std::string Render(std::string_view open, std::string_view close) const;
+  // HTML-escaped text with <mark> around the matches: safe to insert into a page.
+  std::string RenderHtml() const;
+};
+
+struct SearchHit {
+  index::Hit hit;
+  Snippet snippet;
+};
+
+struct SearchResponse {
+  std::uint64_t total = 0;
+  bool is_total_exact = false;
+  std::string parsed;  // Describe() of the query that ran
+  std::string notice;  // set when the query was relaxed to find anything
+  std::vector<SearchHit> hits;
+  std::map<std::string, std::vector<index::FacetValue>> facets;
+};
+
+// Runs `query`. InvalidArgument for a malformed query (the message says what and where).
+// A query of three or more plain words that matches nothing is run again as "most of the words"
+// (OR, ranked by how many match), and `notice` says so.
+Result<SearchResponse> Search(index::Reader& reader, std::string_view query, const SearchOptions& options);
+
+// The words a query looks for, to mark them in text.
+struct Highlighter {
+  explicit Highlighter(const index::QueryNode& query);
+  // The best window of about `max_bytes` of `text` (a document in `lang`), with matches marked.
+  Snippet Cut(std::string_view text, std::string_view lang, std::size_t max_bytes) const;
+  // Every match in `text`, as (offset, length).
+  std::vector<std::pair<std::size_t, std::size_t>> Matches(std::string_view text, std::string_view lang) const;
+
+ private:
+  std::vector<std::string> words_;     // folded
+  std::vector<std::string> prefixes_;  // folded
+};
+
+}  // namespace trove::query

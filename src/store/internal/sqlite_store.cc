@@ -1,0 +1,275 @@
+#include <sqlite3.h>
+
+#include <ctime>
+
+#include "store/store.h"
+
+namespace trove::store {
+namespace {
+
+constexpr int kStoreFormatVersion = 1;
+constexpr int kBusyTimeoutMs = 10'000;
+
+// Each version's statements; a store at version N runs kMigrations[N..] to reach the newest.
+constexpr const char* kMigrations[] = {
+    R"sql(
+    CREATE TABLE source_files (
+      path TEXT PRIMARY KEY,
+      key TEXT NOT NULL UNIQUE,
+      size INTEGER NOT NULL,
+      mtime_ns INTEGER NOT NULL,
+      content_hash TEXT NOT NULL DEFAULT '',
+      state TEXT NOT NULL,
+      reason TEXT NOT NULL DEFAULT '',
+      media_type TEXT NOT NULL DEFAULT '',
+      run_id INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX source_files_state ON source_files(state);
+    CREATE INDEX source_files_hash ON source_files(content_hash);
+    CREATE TABLE problems (
+      source_key TEXT NOT NULL,
+      path TEXT NOT NULL,
+      state TEXT NOT NULL,
+      reason TEXT NOT NULL,
+      media_type TEXT NOT NULL DEFAULT '',
+      PRIMARY KEY (source_key, path)
+    );
+    CREATE TABLE runs (
+      id INTEGER PRIMARY KEY,
+      started INTEGER NOT NULL,
+      finished INTEGER NOT NULL DEFAULT 0,
+      state TEXT NOT NULL,
+      summary TEXT NOT NULL DEFAULT '{}'
+    );
+    )sql",
+};
+static_assert(std::size(kMigrations) == kStoreFormatVersion);
+
+// A prepared statement, finalised on destruction.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) stmt_ = nullptr;
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Status status() const {
+    return stmt_ != nullptr ? Status::Ok() : Status::IOError(std::string("store: ") + sqlite3_errmsg(db_));
+  }
+  Statement& Bind(int idx, const std::string& value) {
+    sqlite3_bind_text(stmt_, idx, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& Bind(int idx, std::int64_t value) {
+    sqlite3_bind_int64(stmt_, idx, value);
+    return *this;
+  }
+  // SQLITE_ROW, SQLITE_DONE, or an error code.
+  int Step() { return sqlite3_step(stmt_); }
+  Status Run() {
+    const int rc = Step();
+    if (rc == SQLITE_DONE || rc == SQLITE_ROW) return Status::Ok();
+    return Status::IOError(std::string("store: ") + sqlite3_errmsg(db_));
+  }
+  std::string Text(int col) const {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+    return text == nullptr ? std::string() : std::string(text, sqlite3_column_bytes(stmt_, col));
+  }
+  std::int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+SourceFile ReadSource(const Statement& st) {
+  SourceFile s;
+  s.path = st.Text(0);
+  s.key = st.Text(1);
+  s.size = static_cast<std::uint64_t>(st.Int(2));
+  s.mtime_ns = st.Int(3);
+  s.content_hash = st.Text(4);
+  s.state = st.Text(5);
+  s.reason = st.Text(6);
+  s.media_type = st.Text(7);
+  s.run_id = st.Int(8);
+  return s;
+}
+
+constexpr const char* kSourceColumns =
+    "path, key, size, mtime_ns, content_hash, state, reason, media_type, run_id";
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(sqlite3* db) : db_(db) {}
+  ~SqliteStore() override { sqlite3_close_v2(db_); }
+
+  Status Exec(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err != nullptr ? err : "unknown error";
+      sqlite3_free(err);
+      return Status::IOError("store: " + msg);
+    }
+    return Status::Ok();
+  }
+
+  Status Migrate(const std::string& path) {
+    TROVE_RETURN_IF_ERROR(Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"));
+    Statement version(db_, "PRAGMA user_version");
+    TROVE_RETURN_IF_ERROR(version.status());
+    const int found = version.Step() == SQLITE_ROW ? static_cast<int>(version.Int(0)) : 0;
+    if (found > kStoreFormatVersion) {
+      return Status::Unsupported(path + " has store format " + std::to_string(found) +
+                                 ", newer than this trove reads (" +
+                                 std::to_string(kStoreFormatVersion) + ")");
+    }
+    for (int v = found; v < kStoreFormatVersion; ++v) {
+      TROVE_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+      Status status = Exec(kMigrations[v]);
+      if (status.ok()) {
+        status = Exec(("PRAGMA user_version=" + std::to_string(v + 1)).c_str());
+      }
+      if (!status.ok()) {
+        (void)Exec("ROLLBACK");
+        return status;
+      }
+      TROVE_RETURN_IF_ERROR(Exec("COMMIT"));
+    }
+    return Status::Ok();
+  }
+
+  Status Begin() override { return Exec("BEGIN IMMEDIATE"); }
+  Status Commit() override { return Exec("COMMIT"); }
+
+  Result<std::optional<SourceFile>> FindSource(const std::string& path) override {
+    Statement st(db_, (std::string("SELECT ") + kSourceColumns + " FROM source_files WHERE path = ?").c_str());
+    TROVE_RETURN_IF_ERROR(st.status());
+    st.Bind(1, path);
+    const int rc = st.Step();
+    if (rc == SQLITE_ROW) return std::optional<SourceFile>(ReadSource(st));
+    if (rc == SQLITE_DONE) return std::optional<SourceFile>();
+    return Status::IOError(std::string("store: ") + sqlite3_errmsg(db_));
+  }
+
+  Status PutSource(const SourceFile& s) override {
+    Statement st(db_, (std::string("INSERT OR REPLACE INTO source_files (") + kSourceColumns +
+                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)").c_str());
+    TROVE_RETURN_IF_ERROR(st.status());
+    st.Bind(1, s.path).Bind(2, s.key).Bind(3, static_cast<std::int64_t>(s.size)).Bind(4, s.mtime_ns);
+    st.Bind(5, s.content_hash).Bind(6, s.state).Bind(7, s.reason).Bind(8, s.media_type).Bind(9, s.run_id);
+    return st.Run();
+  }
+
+  Result<std::vector<SourceFile>> SourcesInState(const std::string& state) override {
+    Statement st(db_, (std::string("SELECT ") + kSourceColumns +
+                       " FROM source_files WHERE state = ? ORDER BY path").c_str());
+    TROVE_RETURN_IF_ERROR(st.status());
+    st.Bind(1, state);
+    std::vector<SourceFile> out;
+    int rc;
+    while ((rc = st.Step()) == SQLITE_ROW) out.push_back(ReadSource(st));
+    if (rc != SQLITE_DONE) return Status::IOError(std::string("store: ") + sqlite3_errmsg(db_));
+    return out;
+  }
+
+  Result<std::map<std::string, std::uint64_t>> CountSourcesByState() override {
+    Statement st(db_, "SELECT state, COUNT(*) FROM source_files GROUP BY state");
+    TROVE_RETURN_IF_ERROR(st.status());
+    std::map<std::string, std::uint64_t> out;
+    int rc;
+    while ((rc = st.Step()) == SQLITE_ROW) out[st.Text(0)] = static_cast<std::uint64_t>(st.Int(1));
+    if (rc != SQLITE_DONE) return Status::IOError(std::string("store: ") + sqlite3_errmsg(db_));
+    return out;
+  }
+
+  Result<std::optional<std::string>> FindSourceByHash(const std::string& content_hash,
+                                                      const std::string& path) override {
+    Statement st(db_,
+                 "SELECT path FROM source_files WHERE content_hash = ? AND path != ? AND state = "
+                 "'indexed' LIMIT 1");
+    TROVE_RETURN_IF_ERROR(st.status());
+    st.Bind(1, content_hash).Bind(2, path);
+    const int rc = st.Step();
+    if (rc == SQLITE_ROW) return std::optional<std::string>(st.Text(0));
+    if (rc == SQLITE_DONE) return std::optional<std::string>();
+    return Status::IOError(std::string("store: ") + sqlite3_errmsg(db_));
+  }
+
+  Status ClearProblems(const std::string& source_key) override {
+    Statement st(db_, "DELETE FROM problems WHERE source_key = ?");
+    TROVE_RETURN_IF_ERROR(st.status());
+    st.Bind(1, source_key);
+    return st.Run();
+  }
+
+  Status AddProblem(const Problem& p) override {
+    Statement st(db_,
+                 "INSERT OR REPLACE INTO problems (source_key, path, state, reason, media_type) "
+                 "VALUES (?, ?, ?, ?, ?)");
+    TROVE_RETURN_IF_ERROR(st.status());
+    st.Bind(1, p.source_key).Bind(2, p.path).Bind(3, p.state).Bind(4, p.reason).Bind(5, p.media_type);
+    return st.Run();
+  }
+
+  Result<std::vector<Problem>> ListProblems() override {
+    Statement st(db_, "SELECT source_key, path, state, reason, media_type FROM problems ORDER BY path");
+    TROVE_RETURN_IF_ERROR(st.status());
+    std::vector<Problem> out;
+    int rc;
+    while ((rc = st.Step()) == SQLITE_ROW) {
+      out.push_back(Problem{st.Text(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4)});
+    }
+    if (rc != SQLITE_DONE) return Status::IOError(std::string("store: ") + sqlite3_errmsg(db_));
+    return out;
+  }
+
+  Result<std::int64_t> BeginRun() override {
+    Statement st(db_, "INSERT INTO runs (started, state) VALUES (?, 'running')");
+    TROVE_RETURN_IF_ERROR(st.status());
+    st.Bind(1, static_cast<std::int64_t>(std::time(nullptr)));
+    TROVE_RETURN_IF_ERROR(st.Run());
+    return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_));
+  }
+
+  Status FinishRun(std::int64_t run_id, const std::string& summary_json) override {
+    Statement st(db_, "UPDATE runs SET finished = ?, state = 'completed', summary = ? WHERE id = ?");
+    TROVE_RETURN_IF_ERROR(st.status());
+    st.Bind(1, static_cast<std::int64_t>(std::time(nullptr))).Bind(2, summary_json).Bind(3, run_id);
+    return st.Run();
+  }
+
+  Result<std::optional<Run>> LastRun() override {
+    Statement st(db_, "SELECT id, started, finished, state, summary FROM runs ORDER BY id DESC LIMIT 1");
+    TROVE_RETURN_IF_ERROR(st.status());
+    const int rc = st.Step();
+    if (rc == SQLITE_ROW) return std::optional<Run>(Run{st.Int(0), st.Int(1), st.Int(2), st.Text(3), st.Text(4)});
+    if (rc == SQLITE_DONE) return std::optional<Run>();
+    return Status::IOError(std::string("store: ") + sqlite3_errmsg(db_));
+  }
+
+ private:
+  sqlite3* db_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &db,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close_v2(db);
+    return Status::IOError("cannot open store " + path + ": " + msg);
+  }
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  auto store = std::make_unique<SqliteStore>(db);
+  TROVE_RETURN_IF_ERROR(store->Migrate(path));
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace trove::store
