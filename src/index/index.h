@@ -50,6 +50,8 @@ class Writer {
   virtual Status AddOccurrence(const std::string& id, const Occurrence& occurrence) = 0;
   // True when a document `id` exists (including uncommitted additions).
   virtual Result<bool> Contains(const std::string& id) = 0;
+  // The path chain of the first place document `id` was found at; NotFound when there is none.
+  virtual Result<std::string> FirstPath(const std::string& id) = 0;
   // Removes every occurrence that came from source `source_key`; a document left with none is
   // deleted. Used before a source file is indexed again.
   virtual Status RemoveSource(const std::string& source_key) = 0;

@@ -16,6 +16,7 @@
 #include <deque>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -45,7 +46,8 @@ struct TaskState {
   bool has_top = false;  // the source file's own document arrived
   DocState top_state = DocState::kIndexed;
   std::string top_reason;
-  std::string duplicate_of;  // id of the document this source file duplicates
+  std::string duplicate_of;    // id of the document this source file duplicates
+  std::string duplicate_path;  // where that document was found, when known
 };
 
 struct WorkerProcess {
@@ -54,7 +56,8 @@ struct WorkerProcess {
   int from_fd = -1;
   internal::FrameBuffer frames;
   std::optional<TaskState> task;
-  std::optional<internal::Begin> current;  // the document being extracted
+  // Documents being extracted, outermost first: an archive, then the member inside it...
+  std::vector<internal::Begin> in_progress;
   Clock::time_point last_activity;
   bool is_timed_out = false;
 };
@@ -191,7 +194,7 @@ class Supervisor {
     w.from_fd = from_child[0];
     w.frames = internal::FrameBuffer();
     w.task.reset();
-    w.current.reset();
+    w.in_progress.clear();
     w.is_timed_out = false;
     return Status::Ok();
   }
@@ -275,7 +278,7 @@ class Supervisor {
     ++state.attempts;
     const Status sent = internal::WriteFrame(w.to_fd, MessageType::kTask, internal::EncodeTask(state.task));
     w.task = std::move(state);
-    w.current.reset();
+    w.in_progress.clear();
     w.last_activity = Clock::now();
     if (!sent.ok()) return HandleExit(w);  // the worker died while idle
     return Status::Ok();
@@ -325,18 +328,26 @@ class Supervisor {
       case MessageType::kBegin: {
         auto begin = internal::DecodeBegin(frame.payload);
         if (!begin.ok()) return Status::Ok();
-        TROVE_ASSIGN_OR_RETURN(const bool is_known, writer_->Contains(begin->id));
+        // Identical bytes are extracted once: when they are indexed, or being extracted by
+        // another worker right now, this copy only adds its place.
+        const Occurrence occurrence{task.source.key, begin->chain, begin->parent_id};
+        bool is_known = in_flight_.count(begin->id) != 0;
+        if (is_known && begin->chain == task.source.path) task.duplicate_path = in_flight_[begin->id];
         if (is_known) {
-          TROVE_RETURN_IF_ERROR(writer_->AddOccurrence(
-              begin->id, Occurrence{task.source.key, begin->chain, begin->parent_id}));
+          waiting_places_[begin->id].push_back(occurrence);
+        } else {
+          TROVE_ASSIGN_OR_RETURN(is_known, writer_->Contains(begin->id));
+          if (is_known) TROVE_RETURN_IF_ERROR(writer_->AddOccurrence(begin->id, occurrence));
+        }
+        if (is_known) {
           if (begin->chain == task.source.path) {
             task.duplicate_of = begin->id;
             task.source.content_hash = begin->id;
             task.source.media_type = begin->media_type;
           }
-          w.current.reset();
         } else {
-          w.current = std::move(begin).value();
+          in_flight_[begin->id] = begin->chain;
+          w.in_progress.push_back(std::move(begin).value());
         }
         // A worker that died meanwhile shows up as end of file on its pipe.
         (void)internal::WriteFrame(w.to_fd, MessageType::kDecision, is_known ? "0" : "1");
@@ -346,13 +357,13 @@ class Supervisor {
         auto doc = internal::DecodeDocument(frame.payload);
         if (!doc.ok()) return Status::Ok();
         TROVE_RETURN_IF_ERROR(Write(task, doc->first, doc->second));
-        w.current.reset();
+        if (!w.in_progress.empty() && w.in_progress.back().id == doc->first.id) w.in_progress.pop_back();
         return Status::Ok();
       }
       case MessageType::kDone:
         TROVE_RETURN_IF_ERROR(Finish(task));
         w.task.reset();
-        w.current.reset();
+        w.in_progress.clear();
         return Status::Ok();
       default:
         return Status::Ok();
@@ -361,6 +372,11 @@ class Supervisor {
 
   Status Write(TaskState& task, const DocumentRecord& record, const std::string& blob) {
     TROVE_RETURN_IF_ERROR(writer_->Add(index::PreparedDocument{record.id, record.occurrence, blob}));
+    in_flight_.erase(record.id);
+    if (auto waiting = waiting_places_.find(record.id); waiting != waiting_places_.end()) {
+      for (const Occurrence& occ : waiting->second) TROVE_RETURN_IF_ERROR(writer_->AddOccurrence(record.id, occ));
+      waiting_places_.erase(waiting);
+    }
     ++progress_.documents;
     ++docs_since_commit_;
     if (record.state != DocState::kIndexed) {
@@ -383,8 +399,12 @@ class Supervisor {
     store::SourceFile& source = task.source;
     if (!task.duplicate_of.empty()) {
       source.state = store::kStateSkipped;
-      TROVE_ASSIGN_OR_RETURN(auto other, store_->FindSourceByHash(task.duplicate_of, source.path));
-      source.reason = other ? "duplicate of " + *other : "duplicate of document " + task.duplicate_of;
+      if (task.duplicate_path.empty()) {
+        auto first = writer_->FirstPath(task.duplicate_of);
+        if (first.ok()) task.duplicate_path = *first;
+      }
+      source.reason = "duplicate of " + (task.duplicate_path.empty() ? "document " + task.duplicate_of
+                                                                     : task.duplicate_path);
       TROVE_RETURN_IF_ERROR(store_->AddProblem(
           store::Problem{source.key, source.path, store::kStateSkipped, source.reason, source.media_type}));
       ++progress_.skipped_duplicate;
@@ -422,9 +442,15 @@ class Supervisor {
                                    ? "timed out after " + std::to_string(options_.timeout_seconds) + " s"
                                    : SignalReason(status);
     std::optional<TaskState> task = std::move(w.task);
-    std::optional<internal::Begin> current = std::move(w.current);
+    std::vector<internal::Begin> in_progress = std::move(w.in_progress);
     TROVE_RETURN_IF_ERROR(Spawn(w));
     if (!task.has_value()) return Status::Ok();
+    // The innermost document is the culprit; those around it are extracted again on the retry.
+    std::optional<internal::Begin> current;
+    if (!in_progress.empty()) {
+      current = in_progress.back();
+      for (const internal::Begin& b : in_progress) in_flight_.erase(b.id);
+    }
 
     if (current.has_value()) {
       DocumentRecord record;
@@ -496,6 +522,9 @@ class Supervisor {
   std::unique_ptr<internal::Walker> walker_;
   std::vector<WorkerProcess> workers_;
   std::deque<TaskState> pending_;
+  // Ids being extracted now, and the places of copies that arrived meanwhile.
+  std::map<std::string, std::string> in_flight_;  // id -> path chain
+  std::map<std::string, std::vector<Occurrence>> waiting_places_;
   std::int64_t run_id_ = 0;
   IngestProgress progress_;
   std::uint64_t docs_since_commit_ = 0;

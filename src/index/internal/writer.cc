@@ -78,6 +78,21 @@ class XapianWriter final : public Writer {
     }
   }
 
+  Result<std::string> FirstPath(const std::string& id) override {
+    try {
+      Xapian::WritableDatabase& db = ShardOf(id);
+      const std::string id_term = Term(internal::kPrefixId, id);
+      Xapian::PostingIterator hit = db.postlist_begin(id_term);
+      if (hit == db.postlist_end(id_term)) return Status::NotFound("no document " + id);
+      const auto occurrences =
+          internal::DecodeOccurrences(db.get_document(*hit).get_value(internal::kSlotOccurrences));
+      if (occurrences.empty()) return Status::NotFound("document " + id + " has no place");
+      return occurrences.front().path;
+    } catch (const Xapian::Error& e) {
+      return Status::IOError("looking up document " + id + ": " + e.get_description());
+    }
+  }
+
   Status RemoveSource(const std::string& source_key) override {
     const std::string source_term = Term(internal::kPrefixSource, source_key);
     try {

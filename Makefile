@@ -1,0 +1,55 @@
+# trove: the two commands of the README are `make run` and `make test`.
+BUILD       ?= build
+ASAN_BUILD  ?= build-asan
+DOCS        ?= samples
+COLLECTION  ?= trove-data
+NPROC       := $(shell nproc)
+CMAKE_FLAGS ?=
+
+.DEFAULT_GOAL := build
+.PHONY: deps test-deps build configure run test test-fast test-asan format clean
+
+deps:
+	@scripts/install-deps.sh
+
+test-deps:
+	@scripts/install-deps.sh --test
+
+$(BUILD)/CMakeCache.txt: CMakeLists.txt
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
+
+configure: deps $(BUILD)/CMakeCache.txt
+
+# A release binary at build/trove.
+build: configure
+	cmake --build $(BUILD) -j$(NPROC) --target trove
+
+# Ingest DOCS (default: the sample dump) into COLLECTION, then show what is there.
+run: build
+	$(BUILD)/trove ingest --collection $(COLLECTION) $(DOCS)
+	@echo
+	$(BUILD)/trove status --collection $(COLLECTION)
+	@scripts/example-searches.sh $(BUILD)/trove $(COLLECTION)
+
+# Every test: the release build's whole suite, then the fast tier under ASan and UBSan.
+test: test-deps configure
+	cmake --build $(BUILD) -j$(NPROC)
+	cd $(BUILD) && ctest --output-on-failure -j$(NPROC)
+	$(MAKE) test-asan
+
+# The fast tier alone (no tests labelled slow).
+test-fast: test-deps configure
+	cmake --build $(BUILD) -j$(NPROC)
+	cd $(BUILD) && ctest --output-on-failure -j$(NPROC) -LE slow
+
+test-asan: test-deps
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DTROVE_SANITIZE=ON -DTROVE_BUILD_BENCHMARKS=OFF $(CMAKE_FLAGS)
+	cmake --build $(ASAN_BUILD) -j$(NPROC)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j$(NPROC) -LE slow
+
+format:
+	clang-format -i $$(git ls-files '*.cc' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)
