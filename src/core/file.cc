@@ -62,7 +62,13 @@ Status WriteFileAtomic(const std::string& path, std::string_view bytes) {
     }
     done += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) return Status::IOError(ErrnoMessage("cannot sync", tmp));
+  const bool is_synced = ::fsync(fd) == 0;
+  const bool is_closed = ::close(fd) == 0;
+  if (!is_synced || !is_closed) {
+    Status status = Status::IOError(ErrnoMessage("cannot sync", tmp));
+    ::unlink(tmp.c_str());
+    return status;
+  }
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     return Status::IOError(ErrnoMessage("cannot rename onto", path));
   }

@@ -30,6 +30,11 @@ struct QToken {
   int distance = 0;    // NEAR/n
 };
 
+// Text fields whose index terms include whole addresses (index/internal/document_builder.cc).
+bool IsAddressField(std::string_view name) {
+  return name == "from" || name == "to" || name == "cc" || name == "bcc";
+}
+
 bool IsKnownField(std::string_view name) {
   return name == "date" ||
          std::find(kTextFields.begin(), kTextFields.end(), name) != kTextFields.end() ||
@@ -75,11 +80,15 @@ class Lexer {
         const std::size_t start = pos_;
         while (pos_ < q_.size() && !std::isspace(static_cast<unsigned char>(q_[pos_])) &&
                q_[pos_] != '(' && q_[pos_] != ')' && q_[pos_] != '"') {
-          if (q_[pos_] == ':' && pos_ > start && IsFieldName(q_.substr(start, pos_ - start))) break;
+          if (q_[pos_] == ':' && pos_ > start && IsFieldName(q_.substr(start, pos_ - start)) &&
+              q_.substr(pos_ + 1, 2) != "//") {
+            break;  // a field name; "http://..." stays a word
+          }
           ++pos_;
         }
         const std::string_view text = q_.substr(start, pos_ - start);
-        if (pos_ < q_.size() && q_[pos_] == ':' && pos_ > start && IsFieldName(text)) {
+        if (pos_ < q_.size() && q_[pos_] == ':' && pos_ > start && IsFieldName(text) &&
+            q_.substr(pos_ + 1, 2) != "//") {
           std::string name(text);
           std::transform(name.begin(), name.end(), name.begin(), ::tolower);
           if (!IsKnownField(name)) {
@@ -174,11 +183,15 @@ Result<std::string> DayOf(std::string_view value, bool is_end, std::size_t col) 
     return ErrorAt(col, "bad date '" + v + "': write YYYY, YYYY-MM or YYYY-MM-DD");
   }
   if (n == 1) m = is_end ? 12 : 1;
-  if (n <= 2) {
-    static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    const bool is_leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    d = is_end ? (m == 2 && is_leap ? 29 : kDays[m - 1]) : 1;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool is_leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  const int days_in_month = m == 2 && is_leap ? 29 : kDays[m - 1];
+  // The index would roll 2011-02-30 over to March 2 and silently shift the range.
+  if (n == 3 && d > days_in_month) {
+    return ErrorAt(col, "bad date '" + v + "': that month has " + std::to_string(days_in_month) +
+                            " days");
   }
+  if (n <= 2) d = is_end ? days_in_month : 1;
   char buf[16];
   std::snprintf(buf, sizeof buf, "%04d%02d%02d", y, m, d);
   return std::string(buf);
@@ -225,7 +238,18 @@ class Parser {
       TROVE_ASSIGN_OR_RETURN(Operand operand, OrExpr(depth));
       (operand.is_negated ? negative : positive).push_back(std::move(operand.node));
     }
-    if (positive.empty() && negative.empty()) return ErrorAt(Peek().column, "expected a search term");
+    if (positive.empty() && negative.empty()) {
+      if (depth == 0 && Peek().type == TokenType::kRParen) {
+        return ErrorAt(Peek().column, "')' has no matching '('");
+      }
+      return ErrorAt(Peek().column, "expected a search term");
+    }
+    // A "word" without letters or digits ("-", "–", "&") matches nothing. Between other terms it
+    // is punctuation the user typed, and requiring it would make the whole query match nothing.
+    const auto is_nothing = [](const QueryNode& node) { return node.kind == Kind::kMatchNothing; };
+    if (!std::all_of(positive.begin(), positive.end(), is_nothing)) {
+      std::erase_if(positive, is_nothing);
+    }
     QueryNode base = positive.empty() ? QueryNode{} : Compound(Kind::kAnd, std::move(positive));
     if (negative.empty()) return base;
     QueryNode out;
@@ -276,7 +300,7 @@ class Parser {
     TROVE_ASSIGN_OR_RETURN(QueryNode first, Primary(depth, ""));
     if (Peek().type != TokenType::kNear) return first;
     QueryNode near = Leaf(Kind::kNear, first.field, {}, options_.is_exact);
-    int distance = kDefaultNearDistance;
+    int distance = -1;  // the widest distance written; the default when none is
     auto absorb = [&](QueryNode node, std::size_t at) -> Status {
       if ((node.kind != Kind::kWord && node.kind != Kind::kPhrase) || node.field != near.field) {
         return ErrorAt(at, "NEAR joins plain words (or phrases) of the same field");
@@ -287,7 +311,7 @@ class Parser {
     TROVE_RETURN_IF_ERROR(absorb(std::move(first), col));
     while (Peek().type == TokenType::kNear) {
       const QToken& op = Take();
-      distance = std::max(distance == kDefaultNearDistance ? 0 : distance, op.distance);
+      distance = std::max(distance, op.distance);
       if (op.distance > kMaxNearDistance) {
         return ErrorAt(op.column, "NEAR distance over " + std::to_string(kMaxNearDistance));
       }
@@ -298,7 +322,7 @@ class Parser {
       TROVE_ASSIGN_OR_RETURN(QueryNode next, Primary(depth, ""));
       TROVE_RETURN_IF_ERROR(absorb(std::move(next), at));
     }
-    near.distance = distance;
+    near.distance = distance < 0 ? kDefaultNearDistance : distance;
     return near;
   }
 
@@ -334,7 +358,7 @@ class Parser {
       return ErrorAt(token.column, "a wildcard '*' may only end a word of at least one letter");
     }
     // Addresses stay whole in address fields; elsewhere a word is cut as the text was.
-    if (!field.empty() && text.find('@') != std::string::npos && !is_prefix) {
+    if (IsAddressField(field) && text.find('@') != std::string::npos && !is_prefix) {
       return Leaf(Kind::kWord, field, {text}, options_.is_exact);
     }
     std::vector<std::string> words = Words(text);

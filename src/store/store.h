@@ -67,9 +67,6 @@ class Store {
   // Source files in `state`.
   virtual Result<std::vector<SourceFile>> SourcesInState(const std::string& state) = 0;
   virtual Result<std::map<std::string, std::uint64_t>> CountSourcesByState() = 0;
-  // The first source file indexed with `content_hash`, other than `path`.
-  virtual Result<std::optional<std::string>> FindSourceByHash(const std::string& content_hash,
-                                                              const std::string& path) = 0;
 
   virtual Status ClearProblems(const std::string& source_key) = 0;
   virtual Status AddProblem(const Problem& problem) = 0;

@@ -1,6 +1,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <charconv>
 
 #include "index/index.h"
 #include "index/internal/occurrences.h"
@@ -29,7 +30,11 @@ std::vector<FacetValue> TopValues(const Xapian::ValueCountMatchSpy& spy, std::ui
 
 class XapianReader final : public Reader {
  public:
-  XapianReader(Xapian::Database db) : db_(std::move(db)) { LoadLanguages(); }
+  explicit XapianReader(Xapian::Database db) : db_(std::move(db)) {
+    LoadLanguages();
+    // sortable_serialise never produces 0xFF first, so undated documents sort after all others.
+    oldest_first_.add_value(internal::kSlotDate, false, std::string(1, '\xff'));
+  }
 
   Result<SearchResult> Search(const SearchRequest& request) override {
     TROVE_ASSIGN_OR_RETURN(Xapian::Query query, internal::BuildQuery(request.query, languages_));
@@ -47,7 +52,10 @@ class XapianReader final : public Reader {
       switch (request.sort) {
         case SortOrder::kRelevance: break;
         case SortOrder::kDateNewest: enquire.set_sort_by_value_then_relevance(internal::kSlotDate, true); break;
-        case SortOrder::kDateOldest: enquire.set_sort_by_value_then_relevance(internal::kSlotDate, false); break;
+        case SortOrder::kDateOldest:
+          // Undated documents last in both orders: an empty value would sort first here.
+          enquire.set_sort_by_key_then_relevance(&oldest_first_, false);
+          break;
       }
       Xapian::ValueCountMatchSpy type_spy(internal::kSlotType), lang_spy(internal::kSlotLang),
           year_spy(internal::kSlotYear), from_spy(internal::kSlotFrom);
@@ -136,9 +144,13 @@ class XapianReader final : public Reader {
       for (const auto& [spy, out] : {std::pair{&type_spy, &stats.by_type},
                                      std::pair{&lang_spy, &stats.by_lang},
                                      std::pair{&state_spy, &stats.by_state}}) {
+        std::uint64_t counted = 0;
         for (auto it = spy->values_begin(); it != spy->values_end(); ++it) {
-          (*out)[(*it).empty() ? "unknown" : *it] = it.get_termfreq();
+          (*out)[*it] = it.get_termfreq();
+          counted += it.get_termfreq();
         }
+        // ValueCountMatchSpy skips empty values: what it did not count has no value ("unknown").
+        if (counted < stats.documents) (*out)["unknown"] += stats.documents - counted;
       }
       return stats;
     } catch (const Xapian::Error& e) {
@@ -175,6 +187,7 @@ class XapianReader final : public Reader {
 
   Xapian::Database db_;
   std::vector<std::string> languages_;
+  Xapian::MultiValueKeyMaker oldest_first_;
 };
 
 }  // namespace
@@ -184,7 +197,20 @@ Result<std::unique_ptr<Reader>> Reader::Open(const std::string& index_dir) {
   if (shards.empty()) return Status::NotFound("no index in " + index_dir + " (run trove ingest first)");
   try {
     Xapian::Database db;
-    for (const std::string& path : shards) db.add_database(Xapian::Database(path));
+    for (const std::string& path : shards) {
+      Xapian::Database shard(path);
+      const std::string found = shard.get_metadata(internal::kFormatKey);
+      int version = 0;
+      const auto [end, ec] = std::from_chars(found.data(), found.data() + found.size(), version);
+      if (!found.empty() && (ec != std::errc() || end != found.data() + found.size())) {
+        return Status::Corrupt(path + " has an unreadable index format marker '" + found + "'");
+      }
+      if (version > internal::kIndexFormatVersion) {
+        return Status::Unsupported(path + " has index format " + found + ", newer than this trove reads (" +
+                                   std::to_string(internal::kIndexFormatVersion) + ")");
+      }
+      db.add_database(shard);
+    }
     return std::unique_ptr<Reader>(std::make_unique<XapianReader>(std::move(db)));
   } catch (const Xapian::Error& e) {
     return Status::IOError("cannot open index " + index_dir + ": " + e.get_description());

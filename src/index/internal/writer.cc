@@ -1,6 +1,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 
 #include "index/index.h"
@@ -158,9 +159,17 @@ Result<std::unique_ptr<Writer>> Writer::Open(const std::string& index_dir, int s
       const std::string found = db.get_metadata(internal::kFormatKey);
       if (found.empty()) {
         db.set_metadata(internal::kFormatKey, format);
-      } else if (std::stoi(found) > internal::kIndexFormatVersion) {
-        return Status::Unsupported(path + " has index format " + found +
-                                   ", newer than this trove reads (" + format + ")");
+      } else {
+        // from_chars, not stoi: a damaged marker must become a Status, not an exception.
+        int version = 0;
+        const auto [end, ec] = std::from_chars(found.data(), found.data() + found.size(), version);
+        if (ec != std::errc() || end != found.data() + found.size()) {
+          return Status::Corrupt(path + " has an unreadable index format marker '" + found + "'");
+        }
+        if (version > internal::kIndexFormatVersion) {
+          return Status::Unsupported(path + " has index format " + found +
+                                     ", newer than this trove reads (" + format + ")");
+        }
       }
       shards.push_back(std::move(db));
     } catch (const Xapian::DatabaseLockError&) {

@@ -185,19 +185,6 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  Result<std::optional<std::string>> FindSourceByHash(const std::string& content_hash,
-                                                      const std::string& path) override {
-    Statement st(db_,
-                 "SELECT path FROM source_files WHERE content_hash = ? AND path != ? AND state = "
-                 "'indexed' LIMIT 1");
-    TROVE_RETURN_IF_ERROR(st.status());
-    st.Bind(1, content_hash).Bind(2, path);
-    const int rc = st.Step();
-    if (rc == SQLITE_ROW) return std::optional<std::string>(st.Text(0));
-    if (rc == SQLITE_DONE) return std::optional<std::string>();
-    return Status::IOError(std::string("store: ") + sqlite3_errmsg(db_));
-  }
-
   Status ClearProblems(const std::string& source_key) override {
     Statement st(db_, "DELETE FROM problems WHERE source_key = ?");
     TROVE_RETURN_IF_ERROR(st.status());

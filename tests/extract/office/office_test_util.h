@@ -1,0 +1,91 @@
+// Helpers shared by the office extractor tests: fixtures from the hostile-docs corpus and zips
+// written in memory with libarchive.
+#pragma once
+
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <gtest/gtest.h>
+
+#include "core/document.h"
+#include "core/status.h"
+#include "core/text.h"
+#include "extract/extractor.h"
+
+namespace trove::extract::office_test {
+
+inline std::string Fixture(const std::string& relative) {
+  const std::string path =
+      std::string(TROVE_SOURCE_DIR) + "/../shared/data/hostile-docs/" + relative;
+  std::ifstream in(path, std::ios::binary);
+  EXPECT_TRUE(in.good()) << "missing fixture " << path;
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+struct Member {
+  std::string name;
+  std::string bytes;
+};
+
+// A deflated zip written in memory.
+inline std::string WriteZip(const std::vector<Member>& members) {
+  archive* writer = archive_write_new();
+  archive_write_set_format_zip(writer);
+  std::string out(64 << 20, '\0');
+  std::size_t used = 0;
+  EXPECT_EQ(archive_write_open_memory(writer, out.data(), out.size(), &used), ARCHIVE_OK);
+  for (const Member& member : members) {
+    archive_entry* entry = archive_entry_new();
+    archive_entry_set_pathname(entry, member.name.c_str());
+    archive_entry_set_filetype(entry, AE_IFREG);
+    archive_entry_set_perm(entry, 0644);
+    archive_entry_set_size(entry, static_cast<la_int64_t>(member.bytes.size()));
+    EXPECT_EQ(archive_write_header(writer, entry), ARCHIVE_OK);
+    archive_write_data(writer, member.bytes.data(), member.bytes.size());
+    archive_entry_free(entry);
+  }
+  archive_write_close(writer);
+  archive_write_free(writer);
+  out.resize(used);
+  return out;
+}
+
+// Fails the test on any child: office extractors report none yet.
+class NoChildren : public ChildSink {
+ public:
+  Status OnChild(ChildFile child) override {
+    ADD_FAILURE() << "unexpected child " << child.name;
+    return Status::Ok();
+  }
+  void OnChildFailed(std::string name, Status why) override {
+    ADD_FAILURE() << "unexpected failed child " << name << ": " << why.ToString();
+  }
+};
+
+// Runs `extractor` and checks the invariants every success must keep (valid UTF-8 everywhere).
+inline Result<Extraction> RunExtractor(const Extractor& extractor, const std::string& bytes,
+                                       std::string_view media_type, Limits limits = {}) {
+  Input input;
+  input.bytes = bytes;
+  input.name = "document";
+  input.media_type = media_type;
+  input.limits = limits;
+  NoChildren sink;
+  Result<Extraction> result = extractor.Extract(input, sink);
+  if (result.ok()) {
+    EXPECT_TRUE(IsValidUtf8(result->text));
+    EXPECT_TRUE(IsValidUtf8(result->title));
+    EXPECT_TRUE(IsValidUtf8(result->author));
+    for (const auto& [key, value] : result->metadata) {
+      EXPECT_TRUE(IsValidUtf8(key) && IsValidUtf8(value)) << key;
+    }
+  }
+  return result;
+}
+
+}  // namespace trove::extract::office_test
