@@ -360,6 +360,11 @@ std::string RefinePlainText(std::string type, std::string_view bytes, std::strin
 
 std::string DetectMediaType(std::string_view bytes, std::string_view name, std::string_view hint) {
   const std::string ext = Extension(name);
+  // libmagic costs about 4 ms a call on an e-mail (most of it regular expressions over text):
+  // 40% of a worker's time on a mail corpus. Mail and PDF, the bulk of a leak, are told by their
+  // first bytes for almost nothing, and the checks below would reach the same answer.
+  if (StartsWith(bytes, "%PDF-")) return "application/pdf";
+  if (std::string mail = MailType(bytes, ext); !mail.empty()) return mail;
   std::string type = ThreadCookie().Detect(bytes);
   if (type.empty()) type = FallbackSniff(bytes);
 

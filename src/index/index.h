@@ -37,7 +37,9 @@ std::string StemWord(std::string_view lang, std::string_view folded_word);
 const std::vector<std::string>& StemmedLanguages();
 
 // Writes the index. One Writer per collection at a time: Open fails with IOError ("locked")
-// while another process writes. Not thread-safe.
+// while another process writes. Call it from one thread; it writes each shard in a thread of
+// its own, so an error in applying Add or AddOccurrence is returned by a later FirstPath,
+// RemoveSource or Commit.
 class Writer {
  public:
   static Result<std::unique_ptr<Writer>> Open(const std::string& index_dir, int shard_count = 1);

@@ -233,6 +233,8 @@ class PartWalker {
     return Status::Ok();
   }
 
+  // GMime keeps no offsets for parts, so an attached message is written back from its parse;
+  // GMime writes the headers and content as they were read.
   Status EmitMessage(GMimeObject* object) {
     const std::string name = ChildName(object, "message/rfc822");
     GMimeMessage* message = g_mime_message_part_get_message(GMIME_MESSAGE_PART(object));
@@ -241,7 +243,7 @@ class PartWalker {
       return Status::Ok();
     }
     Result<std::string> bytes =
-        SerializeObject(GMIME_OBJECT(message), input_.limits.max_child_bytes);
+        SerializeObject(GMIME_OBJECT(message), input_.bytes.size(), input_.limits.max_child_bytes);
     if (!bytes.ok()) {
       sink_.OnChildFailed(name, bytes.status());
       return Status::Ok();
@@ -279,14 +281,9 @@ class EmailExtractor final : public Extractor {
   }
 
   Result<Extraction> Extract(const Input& input, ChildSink& children) const override {
-    // A message saved from a mailbox keeps its "From sender date" separator line; it is not a
-    // header and GMime's message parser would stop at it.
-    std::string_view bytes = input.bytes;
-    if (bytes.substr(0, 5) == "From ") {
-      const std::size_t eol = bytes.find('\n');
-      bytes = eol == std::string_view::npos ? std::string_view() : bytes.substr(eol + 1);
-    }
-    TROVE_ASSIGN_OR_RETURN(std::unique_ptr<BorrowedStream> stream, BorrowedStream::Create(bytes));
+    // A message saved from a mailbox may keep its "From sender date" line: GMime skips it.
+    TROVE_ASSIGN_OR_RETURN(std::unique_ptr<BorrowedStream> stream,
+                           BorrowedStream::Create(input.bytes));
     ParserOptionsPtr options = NewParserOptions();
     GObjectPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream->get()));
     g_mime_parser_set_format(parser.get(), GMIME_FORMAT_MESSAGE);

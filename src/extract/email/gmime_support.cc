@@ -83,10 +83,11 @@ std::uint64_t SourceLength(GMimeStream* stream) {
 
 }  // namespace
 
-Result<std::string> SerializeObject(GMimeObject* object, std::uint64_t max_bytes) {
+Result<std::string> SerializeObject(GMimeObject* object, std::uint64_t size_hint,
+                                    std::uint64_t max_bytes) {
   return WriteBounded(
       [object](GMimeStream* out) { return g_mime_object_write_to_stream(object, nullptr, out); },
-      std::numeric_limits<std::uint64_t>::max(), max_bytes, "attached message");
+      size_hint, max_bytes, "attached message");
 }
 
 Result<std::string> DecodedContent(GMimePart* part, std::uint64_t max_bytes) {

@@ -55,8 +55,11 @@ class BorrowedStream {
 };
 
 // The bytes a GMime object writes (headers and content as parsed, for an attached message), or
-// LimitExceeded when they would exceed `max_bytes`; nothing larger is ever held in memory.
-Result<std::string> SerializeObject(GMimeObject* object, std::uint64_t max_bytes);
+// LimitExceeded when they exceed `max_bytes`. `size_hint` is the expected size (the size of the
+// input it was parsed from): when it exceeds `max_bytes`, a counting pass runs first, so that
+// nothing over the limit is ever held in memory; otherwise the result is checked afterwards.
+Result<std::string> SerializeObject(GMimeObject* object, std::uint64_t size_hint,
+                                    std::uint64_t max_bytes);
 
 // The transfer-decoded content of a leaf part (base64, quoted-printable, uuencode undone; no
 // charset conversion), or LimitExceeded when it would exceed `max_bytes`.

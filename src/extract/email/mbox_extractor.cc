@@ -1,6 +1,6 @@
 // application/mbox: GMime's mbox parser walks the "From " separated messages; each one goes to
-// the sink as a message/rfc822 child, as raw bytes sliced from the input (never re-encoded, so
-// its content hash matches the same message found elsewhere). The mailbox itself has no text.
+// the sink as a message/rfc822 child, as raw bytes sliced from the input (not re-encoded; mboxrd
+// ">From " quoting is left as it is). The mailbox itself has no text.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -81,9 +81,9 @@ class MboxExtractor final : public Extractor {
       // A message without headers is still worth reading (its body is text); one without
       // anything at all is not a message.
       if (bytes.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-        children.OnChildFailed(name, Status::Corrupt("mbox message " + std::to_string(index) +
-                                                     " at byte " + std::to_string(start) +
-                                                     " is empty"));
+        children.OnChildFailed(
+            name, Status::Corrupt("mbox message " + std::to_string(index) + " at byte " +
+                                  std::to_string(start) + " is empty"));
         continue;
       }
       if (bytes.size() > input.limits.max_child_bytes) {

@@ -80,7 +80,8 @@ class GumboArena {
 //    are what the adoption agency algorithm reconstructs into ever deeper stacks;
 //  - attributes are dropped, except on <meta>, whose name and content we read;
 //  - comments are dropped; raw-text elements (script, style, title, textarea...) are copied
-//    unchanged up to their end tag, so that markup inside them is not mistaken for tags;
+//    unchanged up to their end tag, so that markup inside them is not mistaken for tags (except
+//    inside SVG and MathML, where they are not raw text);
 //  - an approximate stack of open elements is kept (an end tag closes up to its match, as in
 //    HTML); past kMaxNesting open elements, every later tag becomes a space, so the rest of
 //    the page still gives its words, without structure.
@@ -263,7 +264,13 @@ std::string TameHtml(std::string_view html) {
       out.append(html.substr(pos));  // everything after <plaintext> is text
       break;
     }
-    if (IsRawText(name)) {
+    // Inside SVG or MathML nothing is raw text: gumbo parses markup in an <svg><style>, so the
+    // taming must go on there too.
+    const auto is_open = [&open_counts](std::string_view element) {
+      const auto found = open_counts.find(element);
+      return found != open_counts.end() && found->second > 0;
+    };
+    if (IsRawText(name) && !is_open("svg") && !is_open("math")) {
       const std::size_t end = FindEndTag(html, pos, name);
       const std::size_t stop = end == std::string_view::npos ? html.size() : end;
       out.append(html.substr(pos, stop - pos));

@@ -25,6 +25,8 @@ constexpr std::size_t kMaxWordLength = 32;
 constexpr int kMaxParamDigits = 10;
 // A font table with more entries than this is hostile; further fonts use the default code page.
 constexpr std::size_t kMaxFonts = 4096;
+// Distinct code pages (hence ICU converters) one document may use; more fall back to the default.
+constexpr std::size_t kMaxCodepages = 32;
 // Pending code-page bytes are converted in chunks of this size.
 constexpr std::size_t kFlushBytes = 8192;
 constexpr int kDefaultCodepage = 1252;
@@ -193,15 +195,19 @@ using ConverterPtr = std::unique_ptr<UConverter, ConverterCloser>;
 // ICU converters by Windows code page, opened on first use.
 class Codepages {
  public:
-  // The converter for `codepage`, or windows-1252 when ICU does not know it.
+  // The converter for `codepage`, or windows-1252 when ICU does not know it. Failures are
+  // remembered too, and a document may use only a bounded number of code pages, so a hostile
+  // font table cannot make every run of text open converters.
   UConverter* Get(int codepage) {
     auto found = converters_.find(codepage);
-    if (found != converters_.end()) return found->second.get();
-    ConverterPtr converter = Open(codepage);
-    if (!converter && codepage != kDefaultCodepage) return Get(kDefaultCodepage);
-    UConverter* raw = converter.get();
-    converters_.emplace(codepage, std::move(converter));
-    return raw;
+    if (found == converters_.end()) {
+      if (codepage != kDefaultCodepage && converters_.size() >= kMaxCodepages) {
+        return Get(kDefaultCodepage);
+      }
+      found = converters_.emplace(codepage, Open(codepage)).first;
+    }
+    if (found->second == nullptr && codepage != kDefaultCodepage) return Get(kDefaultCodepage);
+    return found->second.get();
   }
 
  private:

@@ -161,8 +161,8 @@ class CsvExtractor final : public Extractor {
       }
       text += '\n';
     }
-    // Cells only lose characters, so the text never grows past the decoded size; the cut is
-    // kept for the day a row separator does.
+    // Cells only lose characters (quotes), except for the line break added after a last row
+    // that lacked one; that byte may cross the limit.
     if (TruncateUtf8(&text, max_text)) extraction.is_truncated = true;
     extraction.metadata.emplace_back("rows", std::to_string(rows));
     extraction.metadata.emplace_back("charset", std::move(decoded.charset));

@@ -24,6 +24,23 @@ constexpr std::array<std::string_view, 12> kTextualApplicationTypes = {
     "application/x-shellscript", "application/sql",        "application/yaml",
     "application/x-yaml",        "application/toml",       "application/x-tex"};
 
+// The encoding named by an XML declaration (<?xml version="1.0" encoding="ISO-8859-1"?>), or
+// empty. Only the declaration at the very start counts, as in XML itself.
+std::string XmlDeclaredEncoding(std::string_view bytes) {
+  if (!bytes.starts_with("<?xml")) return {};
+  constexpr std::size_t kMaxDeclarationBytes = 1024;
+  const std::string_view head = bytes.substr(0, kMaxDeclarationBytes);
+  const std::string_view declaration = head.substr(0, head.find("?>"));
+  const std::size_t key = declaration.find("encoding");
+  if (key == std::string_view::npos) return {};
+  std::size_t pos = declaration.find_first_of("\"'", key);
+  if (pos == std::string_view::npos) return {};
+  const char quote = declaration[pos++];
+  const std::size_t end = declaration.find(quote, pos);
+  if (end == std::string_view::npos || end - pos > 64) return {};
+  return std::string(declaration.substr(pos, end - pos));
+}
+
 class TextExtractor final : public Extractor {
  public:
   std::string_view Name() const override { return "text"; }
@@ -45,8 +62,9 @@ class TextExtractor final : public Extractor {
   }
 
   Result<Extraction> Extract(const Input& input, ChildSink& /*children*/) const override {
-    DecodedText decoded = DecodeToUtf8OrDetect(input.bytes, CharsetParameter(input.media_type),
-                                               input.limits.max_text_bytes);
+    std::string declared = CharsetParameter(input.media_type);
+    if (declared.empty()) declared = XmlDeclaredEncoding(input.bytes);
+    DecodedText decoded = DecodeToUtf8OrDetect(input.bytes, declared, input.limits.max_text_bytes);
     Extraction extraction;
     extraction.text = NormalizeNewlines(decoded.text);
     extraction.is_truncated = decoded.is_truncated;

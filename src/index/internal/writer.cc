@@ -1,144 +1,194 @@
+// The Writer: one thread per shard applies additions in the background, so that the
+// supervisor goes on reading workers while Xapian updates its postings (the writer, not text
+// processing, is the cost of indexing: shared/bench/README.md), and shards are written in
+// parallel.
+//
+// Whether a document exists is answered without waiting for those threads: from a read-only
+// view of the last commit, corrected by the ids added and removed since.
 #include <xapian.h>
 
 #include <algorithm>
 #include <charconv>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <unordered_set>
 
 #include "index/index.h"
-#include "index/internal/occurrences.h"
 #include "index/internal/schema.h"
+#include "index/internal/shard_writer.h"
 #include "index/internal/shards.h"
-#include "index/internal/stored.h"
 
 namespace trove::index {
 namespace {
 
+using internal::ShardWriter;
 using internal::Term;
 
-class XapianWriter final : public Writer {
- public:
-  explicit XapianWriter(std::vector<Xapian::WritableDatabase> shards) : shards_(std::move(shards)) {}
+// Operations queued per shard before Add blocks: bounds the memory of prepared documents.
+constexpr std::size_t kMaxQueuedOperations = 256;
 
-  Status Add(const PreparedDocument& prepared) override {
+// A shard's writer and the thread that applies queued operations to it in order.
+class ShardThread {
+ public:
+  ShardThread(Xapian::WritableDatabase db, Xapian::Database reader)
+      : writer_(std::move(db)), reader_(std::move(reader)), thread_([this] { Loop(); }) {}
+
+  ~ShardThread() {
+    {
+      std::lock_guard lock(mu_);
+      is_stopping_ = true;
+    }
+    changed_.notify_all();
+    thread_.join();
+  }
+
+  void Enqueue(std::function<Status(ShardWriter&)> op) {
+    std::unique_lock lock(mu_);
+    room_.wait(lock, [this] { return queue_.size() < kMaxQueuedOperations; });
+    queue_.push_back(std::move(op));
+    changed_.notify_all();
+  }
+
+  // Runs `op` on the writer after everything queued before it; returns the first error of any
+  // operation since the last call.
+  Status RunAfterQueue(const std::function<Status(ShardWriter&)>& op) {
+    std::unique_lock lock(mu_);
+    idle_.wait(lock, [this] { return queue_.empty() && !is_busy_; });
+    Status status = error_;
+    error_ = Status::Ok();
+    if (!status.ok()) return status;
+    return op(writer_);  // the thread waits for mu_, so the writer is ours
+  }
+
+  // True when the last commit holds document `id`.
+  Result<bool> CommittedContains(const std::string& id) {
     try {
-      Xapian::WritableDatabase& db = ShardOf(prepared.id);
-      Xapian::Document incoming = Xapian::Document::unserialise(prepared.blob);
-      const std::string id_term = Term(internal::kPrefixId, prepared.id);
-      Xapian::PostingIterator hit = db.postlist_begin(id_term);
-      if (hit == db.postlist_end(id_term)) {
-        db.replace_document(id_term, incoming);
-        return Status::Ok();
-      }
-      const Xapian::docid docid = *hit;
-      Xapian::Document existing = db.get_document(docid);
-      std::vector<Occurrence> occurrences =
-          internal::DecodeOccurrences(existing.get_value(internal::kSlotOccurrences));
-      const bool is_known = std::find(occurrences.begin(), occurrences.end(),
-                                      prepared.occurrence) != occurrences.end();
-      // Same bytes, same extraction: keep what is there, unless it is the record of a failure
-      // and this copy was extracted successfully (a retry).
-      const bool is_upgrade = existing.get_value(internal::kSlotState) != "indexed" &&
-                              incoming.get_value(internal::kSlotState) == "indexed";
-      if (is_known && !is_upgrade) return Status::Ok();
-      if (!is_known) occurrences.push_back(prepared.occurrence);
-      Xapian::Document& target = is_upgrade ? incoming : existing;
-      internal::SetOccurrences(target, occurrences);
-      db.replace_document(docid, target);
+      return reader_.term_exists(Term(internal::kPrefixId, id));
+    } catch (const Xapian::Error& e) {
+      return Status::IOError("looking up document " + id + ": " + e.get_description());
+    }
+  }
+
+  Status ReopenReader() {
+    try {
+      reader_.reopen();
       return Status::Ok();
     } catch (const Xapian::Error& e) {
-      return Status::IOError("indexing document " + prepared.id + ": " + e.get_description());
+      return Status::IOError("reopening the index: " + e.get_description());
     }
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock lock(mu_);
+    while (true) {
+      changed_.wait(lock, [this] { return is_stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and nothing left to do
+      std::function<Status(ShardWriter&)> op = std::move(queue_.front());
+      queue_.pop_front();
+      is_busy_ = true;
+      room_.notify_all();
+      lock.unlock();
+      Status status = op(writer_);
+      lock.lock();
+      is_busy_ = false;
+      if (!status.ok() && error_.ok()) error_ = std::move(status);
+      idle_.notify_all();
+    }
+  }
+
+  // Touched only by the thread while is_busy_, and by RunAfterQueue under mu_ otherwise.
+  ShardWriter writer_;
+  Xapian::Database reader_;  // the supervisor's thread only
+
+  std::mutex mu_;
+  std::condition_variable changed_, room_, idle_;
+  // Guarded by mu_:
+  std::deque<std::function<Status(ShardWriter&)>> queue_;
+  bool is_busy_ = false;
+  bool is_stopping_ = false;
+  Status error_;
+
+  std::thread thread_;  // last: starts once the members above exist
+};
+
+class ThreadedWriter final : public Writer {
+ public:
+  ThreadedWriter(std::vector<Xapian::WritableDatabase> dbs, std::vector<Xapian::Database> readers) {
+    for (std::size_t i = 0; i < dbs.size(); ++i) {
+      shards_.push_back(std::make_unique<ShardThread>(std::move(dbs[i]), std::move(readers[i])));
+    }
+  }
+
+  Status Add(const PreparedDocument& prepared) override {
+    added_.insert(prepared.id);
+    removed_.erase(prepared.id);
+    ShardOf(prepared.id).Enqueue([prepared](ShardWriter& w) { return w.Add(prepared); });
+    return Status::Ok();
   }
 
   Status AddOccurrence(const std::string& id, const Occurrence& occurrence) override {
-    try {
-      Xapian::WritableDatabase& db = ShardOf(id);
-      const std::string id_term = Term(internal::kPrefixId, id);
-      Xapian::PostingIterator hit = db.postlist_begin(id_term);
-      if (hit == db.postlist_end(id_term)) return Status::NotFound("no document " + id);
-      Xapian::Document doc = db.get_document(*hit);
-      std::vector<Occurrence> occurrences =
-          internal::DecodeOccurrences(doc.get_value(internal::kSlotOccurrences));
-      if (std::find(occurrences.begin(), occurrences.end(), occurrence) != occurrences.end()) {
-        return Status::Ok();
-      }
-      occurrences.push_back(occurrence);
-      internal::SetOccurrences(doc, occurrences);
-      db.replace_document(*hit, doc);
-      return Status::Ok();
-    } catch (const Xapian::Error& e) {
-      return Status::IOError("adding a place to document " + id + ": " + e.get_description());
-    }
+    TROVE_ASSIGN_OR_RETURN(const bool exists, Contains(id));
+    if (!exists) return Status::NotFound("no document " + id);
+    ShardOf(id).Enqueue([id, occurrence](ShardWriter& w) { return w.AddOccurrence(id, occurrence); });
+    return Status::Ok();
   }
 
   Result<bool> Contains(const std::string& id) override {
-    try {
-      return ShardOf(id).term_exists(Term(internal::kPrefixId, id));
-    } catch (const Xapian::Error& e) {
-      return Status::IOError("looking up document " + id + ": " + e.get_description());
-    }
+    if (added_.count(id) != 0) return true;
+    if (removed_.count(id) != 0) return false;
+    return ShardOf(id).CommittedContains(id);
   }
 
   Result<std::string> FirstPath(const std::string& id) override {
-    try {
-      Xapian::WritableDatabase& db = ShardOf(id);
-      const std::string id_term = Term(internal::kPrefixId, id);
-      Xapian::PostingIterator hit = db.postlist_begin(id_term);
-      if (hit == db.postlist_end(id_term)) return Status::NotFound("no document " + id);
-      const auto occurrences =
-          internal::DecodeOccurrences(db.get_document(*hit).get_value(internal::kSlotOccurrences));
-      if (occurrences.empty()) return Status::NotFound("document " + id + " has no place");
-      return occurrences.front().path;
-    } catch (const Xapian::Error& e) {
-      return Status::IOError("looking up document " + id + ": " + e.get_description());
-    }
+    Result<std::string> path = Status::NotFound("no document " + id);
+    TROVE_RETURN_IF_ERROR(ShardOf(id).RunAfterQueue([&](ShardWriter& w) {
+      path = w.FirstPath(id);
+      return Status::Ok();
+    }));
+    return path;
   }
 
   Status RemoveSource(const std::string& source_key) override {
-    const std::string source_term = Term(internal::kPrefixSource, source_key);
-    try {
-      for (Xapian::WritableDatabase& db : shards_) {
-        std::vector<Xapian::docid> docids;
-        for (auto it = db.postlist_begin(source_term); it != db.postlist_end(source_term); ++it) {
-          docids.push_back(*it);
-        }
-        for (const Xapian::docid docid : docids) {
-          Xapian::Document doc = db.get_document(docid);
-          std::vector<Occurrence> occurrences =
-              internal::DecodeOccurrences(doc.get_value(internal::kSlotOccurrences));
-          std::erase_if(occurrences,
-                        [&](const Occurrence& occ) { return occ.source_key == source_key; });
-          if (occurrences.empty()) {
-            db.delete_document(docid);
-          } else {
-            internal::SetOccurrences(doc, occurrences);
-            db.replace_document(docid, doc);
-          }
-        }
-      }
-      return Status::Ok();
-    } catch (const Xapian::Error& e) {
-      return Status::IOError("removing source " + source_key + ": " + e.get_description());
+    std::vector<std::string> deleted;
+    for (auto& shard : shards_) {
+      TROVE_RETURN_IF_ERROR(shard->RunAfterQueue(
+          [&](ShardWriter& w) { return w.RemoveSource(source_key, &deleted); }));
     }
+    for (const std::string& id : deleted) {
+      added_.erase(id);
+      removed_.insert(id);
+    }
+    return Status::Ok();
   }
 
   Status Commit() override {
-    try {
-      for (Xapian::WritableDatabase& db : shards_) db.commit();
-      return Status::Ok();
-    } catch (const Xapian::Error& e) {
-      return Status::IOError("committing the index: " + e.get_description());
+    // Every shard commits in its own thread; then wait for all of them.
+    for (auto& shard : shards_) shard->Enqueue([](ShardWriter& w) { return w.Commit(); });
+    Status first_error;
+    for (auto& shard : shards_) {
+      Status status = shard->RunAfterQueue([](ShardWriter&) { return Status::Ok(); });
+      if (status.ok()) status = shard->ReopenReader();
+      if (!status.ok() && first_error.ok()) first_error = std::move(status);
     }
+    if (!first_error.ok()) return first_error;
+    added_.clear();
+    removed_.clear();
+    return Status::Ok();
   }
 
   int shard_count() const override { return static_cast<int>(shards_.size()); }
 
  private:
-  Xapian::WritableDatabase& ShardOf(const std::string& id) {
-    return shards_[internal::ShardFor(id, shards_.size())];
-  }
+  ShardThread& ShardOf(const std::string& id) { return *shards_[internal::ShardFor(id, shards_.size())]; }
 
-  std::vector<Xapian::WritableDatabase> shards_;
+  std::vector<std::unique_ptr<ShardThread>> shards_;
+  // Ids added and deleted since the last commit, which the committed view does not show yet.
+  std::unordered_set<std::string> added_, removed_;
 };
 
 }  // namespace
@@ -151,6 +201,7 @@ Result<std::unique_ptr<Writer>> Writer::Open(const std::string& index_dir, int s
   if (!existing.empty()) shard_count = static_cast<int>(existing.size());
   if (shard_count < 1) return Status::InvalidArgument("shard count must be at least 1");
   std::vector<Xapian::WritableDatabase> shards;
+  std::vector<Xapian::Database> readers;
   const std::string format = std::to_string(internal::kIndexFormatVersion);
   for (int shard = 0; shard < shard_count; ++shard) {
     const std::string path = internal::ShardPath(index_dir, shard);
@@ -171,6 +222,8 @@ Result<std::unique_ptr<Writer>> Writer::Open(const std::string& index_dir, int s
                                      ", newer than this trove reads (" + format + ")");
         }
       }
+      db.commit();  // the format marker, so that a reader can open the shard at once
+      readers.emplace_back(path);
       shards.push_back(std::move(db));
     } catch (const Xapian::DatabaseLockError&) {
       return Status::IOError(path + " is locked: another trove process is writing this collection");
@@ -178,7 +231,7 @@ Result<std::unique_ptr<Writer>> Writer::Open(const std::string& index_dir, int s
       return Status::IOError("cannot open index " + path + ": " + e.get_description());
     }
   }
-  return std::unique_ptr<Writer>(std::make_unique<XapianWriter>(std::move(shards)));
+  return std::unique_ptr<Writer>(std::make_unique<ThreadedWriter>(std::move(shards), std::move(readers)));
 }
 
 }  // namespace trove::index

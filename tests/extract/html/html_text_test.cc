@@ -71,6 +71,13 @@ TEST(ParseHtml, StaysFastOnMisnestedFormatting) {
   EXPECT_EQ(content.text, std::string(20000, 'a'));
 }
 
+TEST(ParseHtml, StaysFastOnMisnestedFormattingInsideSvgStyle) {
+  std::string html = "<svg><style>";
+  for (int idx = 0; idx < 20000; ++idx) html += "<b><i><u>a</b>";
+  const HtmlContent content = ParseHtml(html);
+  EXPECT_TRUE(IsValidUtf8(content.text));
+}
+
 TEST(ParseHtml, KeepsWordsPastTheNestingLimit) {
   std::string html;
   for (int idx = 0; idx < 5000; ++idx) html += "<div><font>w" + std::to_string(idx) + "</td>";

@@ -85,6 +85,19 @@ TEST(RtfToText, SurvivesDeepNestingAndTruncation) {
   EXPECT_EQ(Read("{\\rtf1 cut\\u").text, "cut");
 }
 
+TEST(RtfToText, SurvivesManyCodepages) {
+  std::string rtf = "{\\rtf1{\\fonttbl";
+  for (int font = 0; font < 2000; ++font) {
+    rtf += "{\\f" + std::to_string(font) + "\\cpg" + std::to_string(font * 37) + " F;}";
+  }
+  rtf += "}";
+  for (int font = 0; font < 2000; ++font) rtf += "{\\f" + std::to_string(font) + " x\\'e9}";
+  rtf += "}";
+  const RtfContent content = Read(rtf);
+  EXPECT_TRUE(IsValidUtf8(content.text));
+  EXPECT_TRUE(content.text.starts_with("x"));
+}
+
 TEST(RtfToText, CutsTextAtLimit) {
   const RtfContent content = Read("{\\rtf1 " + std::string(1000, 'a') + "}", 100);
   EXPECT_EQ(content.text.size(), 100u);

@@ -54,6 +54,19 @@ TEST(TextExtractor, DecodesAndRecordsCharset) {
   EXPECT_TRUE(sink.children.empty());
 }
 
+TEST(TextExtractor, HonoursXmlDeclaredEncoding) {
+  std::unique_ptr<Extractor> extractor = internal::NewTextExtractor();
+  RecordingSink sink;
+  Input input;
+  input.bytes = "<?xml version=\"1.0\" encoding='windows-1251'?><a>\xEC\xE8\xF0</a>";
+  input.media_type = "application/xml";
+  Result<Extraction> extraction = extractor->Extract(input, sink);
+  ASSERT_TRUE(extraction.ok());
+  EXPECT_EQ(extraction->text,
+            "<?xml version=\"1.0\" encoding='windows-1251'?><a>\xD0\xBC\xD0\xB8\xD1\x80</a>");
+  EXPECT_EQ(MetadataValue(*extraction, "charset"), "windows-1251");
+}
+
 TEST(TextExtractor, CutsTextAtLimit) {
   std::unique_ptr<Extractor> extractor = internal::NewTextExtractor();
   RecordingSink sink;

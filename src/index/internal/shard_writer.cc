@@ -1,0 +1,120 @@
+#include "index/internal/shard_writer.h"
+
+#include <algorithm>
+
+#include "index/internal/occurrences.h"
+#include "index/internal/schema.h"
+
+namespace trove::index::internal {
+
+Status ShardWriter::Add(const PreparedDocument& prepared) {
+  try {
+    Xapian::Document incoming = Xapian::Document::unserialise(prepared.blob);
+    const std::string id_term = Term(kPrefixId, prepared.id);
+    Xapian::PostingIterator hit = db_.postlist_begin(id_term);
+    if (hit == db_.postlist_end(id_term)) {
+      db_.replace_document(id_term, incoming);
+      return Status::Ok();
+    }
+    const Xapian::docid docid = *hit;
+    Xapian::Document existing = db_.get_document(docid);
+    std::vector<Occurrence> occurrences =
+        DecodeOccurrences(existing.get_value(kSlotOccurrences));
+    const bool is_known = std::find(occurrences.begin(), occurrences.end(),
+                                    prepared.occurrence) != occurrences.end();
+    // Same bytes, same extraction: keep what is there, unless it is the record of a failure
+    // and this copy was extracted successfully (a retry).
+    const bool is_upgrade = existing.get_value(kSlotState) != "indexed" &&
+                            incoming.get_value(kSlotState) == "indexed";
+    if (is_known && !is_upgrade) return Status::Ok();
+    if (!is_known) occurrences.push_back(prepared.occurrence);
+    Xapian::Document& target = is_upgrade ? incoming : existing;
+    SetOccurrences(target, occurrences);
+    db_.replace_document(docid, target);
+    return Status::Ok();
+  } catch (const Xapian::Error& e) {
+    return Status::IOError("indexing document " + prepared.id + ": " + e.get_description());
+  }
+}
+
+Status ShardWriter::AddOccurrence(const std::string& id, const Occurrence& occurrence) {
+  try {
+    const std::string id_term = Term(kPrefixId, id);
+    Xapian::PostingIterator hit = db_.postlist_begin(id_term);
+    if (hit == db_.postlist_end(id_term)) return Status::NotFound("no document " + id);
+    Xapian::Document doc = db_.get_document(*hit);
+    std::vector<Occurrence> occurrences =
+        DecodeOccurrences(doc.get_value(kSlotOccurrences));
+    if (std::find(occurrences.begin(), occurrences.end(), occurrence) != occurrences.end()) {
+      return Status::Ok();
+    }
+    occurrences.push_back(occurrence);
+    SetOccurrences(doc, occurrences);
+    db_.replace_document(*hit, doc);
+    return Status::Ok();
+  } catch (const Xapian::Error& e) {
+    return Status::IOError("adding a place to document " + id + ": " + e.get_description());
+  }
+}
+
+Result<bool> ShardWriter::Contains(const std::string& id) {
+  try {
+    return db_.term_exists(Term(kPrefixId, id));
+  } catch (const Xapian::Error& e) {
+    return Status::IOError("looking up document " + id + ": " + e.get_description());
+  }
+}
+
+Result<std::string> ShardWriter::FirstPath(const std::string& id) {
+  try {
+    const std::string id_term = Term(kPrefixId, id);
+    Xapian::PostingIterator hit = db_.postlist_begin(id_term);
+    if (hit == db_.postlist_end(id_term)) return Status::NotFound("no document " + id);
+    const auto occurrences =
+        DecodeOccurrences(db_.get_document(*hit).get_value(kSlotOccurrences));
+    if (occurrences.empty()) return Status::NotFound("document " + id + " has no place");
+    return occurrences.front().path;
+  } catch (const Xapian::Error& e) {
+    return Status::IOError("looking up document " + id + ": " + e.get_description());
+  }
+}
+
+Status ShardWriter::RemoveSource(const std::string& source_key, std::vector<std::string>* deleted_ids) {
+  const std::string source_term = Term(kPrefixSource, source_key);
+  try {
+    std::vector<Xapian::docid> docids;
+    for (auto it = db_.postlist_begin(source_term); it != db_.postlist_end(source_term); ++it) {
+      docids.push_back(*it);
+    }
+    for (const Xapian::docid docid : docids) {
+      Xapian::Document doc = db_.get_document(docid);
+      std::vector<Occurrence> occurrences =
+          DecodeOccurrences(doc.get_value(kSlotOccurrences));
+      std::erase_if(occurrences,
+                    [&](const Occurrence& occ) { return occ.source_key == source_key; });
+      if (occurrences.empty()) {
+        for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
+          if ((*it).rfind(kPrefixId, 0) == 0) deleted_ids->push_back((*it).substr(kPrefixId.size()));
+        }
+        db_.delete_document(docid);
+      } else {
+        SetOccurrences(doc, occurrences);
+        db_.replace_document(docid, doc);
+      }
+    }
+    return Status::Ok();
+  } catch (const Xapian::Error& e) {
+    return Status::IOError("removing source " + source_key + ": " + e.get_description());
+  }
+}
+
+Status ShardWriter::Commit() {
+  try {
+    db_.commit();
+    return Status::Ok();
+  } catch (const Xapian::Error& e) {
+    return Status::IOError("committing the index: " + e.get_description());
+  }
+}
+
+}  // namespace trove::index::internal
