@@ -329,7 +329,9 @@ int Main(int argc, char** argv) {
   ingest_cmd->add_option("--jobs", ingest.jobs, "worker processes (default: number of cores)")->check(CLI::Range(0, 256));
   ingest_cmd->add_flag("--retry-failed", ingest.retry_failed, "extract again only what failed before");
   ingest_cmd->add_option("--timeout", ingest.timeout_seconds, "seconds one document may take")->capture_default_str();
-  ingest_cmd->add_option("--shards", ingest.shard_count, "index shards for a new collection")->check(CLI::Range(1, 64));
+  ingest_cmd->add_option("--shards", ingest.shard_count,
+                         "index shards for a new collection (default: one per core, at most 4)")
+      ->check(CLI::Range(1, 64));
   ingest_cmd->add_option("SOURCE", ingest.sources, "files, folders or archives");
 
   std::string query_text;

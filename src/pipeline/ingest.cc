@@ -90,7 +90,10 @@ class Supervisor {
     for (WorkerProcess& w : workers_) TROVE_RETURN_IF_ERROR(Spawn(w));
 
     TROVE_ASSIGN_OR_RETURN(store_, store::Store::Open(StorePath(options_.collection)));
-    TROVE_ASSIGN_OR_RETURN(writer_, index::Writer::Open(IndexDir(options_.collection), options_.shard_count));
+    // Shards are written in parallel (one thread each): the index writer is the cost of indexing.
+    const int shards = options_.shard_count > 0 ? options_.shard_count
+                                                : std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, 4);
+    TROVE_ASSIGN_OR_RETURN(writer_, index::Writer::Open(IndexDir(options_.collection), shards));
     TROVE_ASSIGN_OR_RETURN(run_id_, store_->BeginRun());
     TROVE_RETURN_IF_ERROR(store_->Begin());
     last_commit_ = Clock::now();

@@ -19,7 +19,7 @@ struct IngestOptions {
   std::vector<std::string> sources;  // files, folders or archives
   int jobs = 0;                      // worker processes; 0: one per core
   bool retry_failed = false;         // re-extract only what failed before
-  int shard_count = 1;               // for a new collection
+  int shard_count = 0;               // for a new collection; 0: one per core, at most 4
 
   // Per-document limits enforced on the workers.
   int timeout_seconds = 60;                    // without progress on one document
