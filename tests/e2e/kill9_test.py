@@ -13,8 +13,8 @@ import unittest
 
 from trove_e2e import SHARED_DATA, SOURCE_DIR, TROVE, all_documents, count_files, run, run_json
 
-MESSAGES = 400
-KILLS = 8
+MESSAGES = 2000
+KILLS = 10
 
 
 class KillNine(unittest.TestCase):
@@ -42,12 +42,18 @@ class KillNine(unittest.TestCase):
 
         killed = os.path.join(self.tmp, "killed")
         rng = random.Random(20261125)
+        interrupted = 0
         for _ in range(KILLS):
             proc = subprocess.Popen([TROVE, "ingest", "--jobs", "2", "--collection", killed, self.corpus],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(rng.uniform(0.05, 1.5))
+            time.sleep(rng.uniform(0.05, 1.0))
             proc.send_signal(signal.SIGKILL)
             proc.wait()
+            if os.path.exists(os.path.join(killed, "trove.sqlite")):
+                last = run_json("status", "--collection", killed).get("last_run", {})
+                interrupted += last.get("finished", "") == ""
+        # The kills must land inside runs, or the test proves nothing.
+        self.assertGreaterEqual(interrupted, KILLS // 2)
         run("ingest", "--jobs", "2", "--collection", killed, self.corpus)
 
         status = run_json("status", "--collection", killed)
