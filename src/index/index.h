@@ -47,7 +47,7 @@ class Writer {
 
   // Adds `doc`, or, when a document with the same id exists, adds its occurrence to it.
   // Adding an occurrence twice changes nothing.
-  virtual Status Add(const PreparedDocument& doc) = 0;
+  virtual Status Add(PreparedDocument doc) = 0;
   // Adds an occurrence to the existing document `id`; NotFound when there is none.
   virtual Status AddOccurrence(const std::string& id, const Occurrence& occurrence) = 0;
   // True when a document `id` exists (including uncommitted additions).

@@ -359,7 +359,7 @@ class Supervisor {
       case MessageType::kDocument: {
         auto doc = internal::DecodeDocument(frame.payload);
         if (!doc.ok()) return Status::Ok();
-        TROVE_RETURN_IF_ERROR(Write(task, doc->first, doc->second));
+        TROVE_RETURN_IF_ERROR(Write(task, doc->first, std::move(doc->second)));
         if (!w.in_progress.empty() && w.in_progress.back().id == doc->first.id) w.in_progress.pop_back();
         return Status::Ok();
       }
@@ -373,8 +373,8 @@ class Supervisor {
     }
   }
 
-  Status Write(TaskState& task, const DocumentRecord& record, const std::string& blob) {
-    TROVE_RETURN_IF_ERROR(writer_->Add(index::PreparedDocument{record.id, record.occurrence, blob}));
+  Status Write(TaskState& task, const DocumentRecord& record, std::string blob) {
+    TROVE_RETURN_IF_ERROR(writer_->Add(index::PreparedDocument{record.id, record.occurrence, std::move(blob)}));
     in_flight_.erase(record.id);
     if (auto waiting = waiting_places_.find(record.id); waiting != waiting_places_.end()) {
       for (const Occurrence& occ : waiting->second) TROVE_RETURN_IF_ERROR(writer_->AddOccurrence(record.id, occ));
@@ -465,7 +465,7 @@ class Supervisor {
       record.state = DocState::kFailed;
       record.reason = reason;
       TROVE_ASSIGN_OR_RETURN(std::string blob, internal::PrepareStub(record));
-      TROVE_RETURN_IF_ERROR(Write(*task, record, blob));
+      TROVE_RETURN_IF_ERROR(Write(*task, record, std::move(blob)));
       if (current->chain != task->source.path && task->attempts < kMaxAttempts) {
         task->task.skip.push_back(current->chain);
         pending_.push_front(std::move(*task));

@@ -28,8 +28,10 @@ namespace {
 using internal::ShardWriter;
 using internal::Term;
 
-// Operations queued per shard before Add blocks: bounds the memory of prepared documents.
+// Operations and bytes queued per shard before Add blocks: bounds the memory that prepared
+// documents waiting for their shard may take, however large they are.
 constexpr std::size_t kMaxQueuedOperations = 256;
+constexpr std::size_t kMaxQueuedBytes = 64u << 20;
 
 // A shard's writer and the thread that applies queued operations to it in order.
 class ShardThread {
@@ -46,10 +48,15 @@ class ShardThread {
     thread_.join();
   }
 
-  void Enqueue(std::function<Status(ShardWriter&)> op) {
+  // Queues `op`, which holds `bytes` of data; blocks while the queue is full (but always takes
+  // an operation into an empty queue).
+  void Enqueue(std::function<Status(ShardWriter&)> op, std::size_t bytes = 0) {
     std::unique_lock lock(mu_);
-    room_.wait(lock, [this] { return queue_.size() < kMaxQueuedOperations; });
-    queue_.push_back(std::move(op));
+    room_.wait(lock, [this] {
+      return queue_.empty() || (queue_.size() < kMaxQueuedOperations && queued_bytes_ < kMaxQueuedBytes);
+    });
+    queue_.push_back(Operation{std::move(op), bytes});
+    queued_bytes_ += bytes;
     changed_.notify_all();
   }
 
@@ -88,12 +95,13 @@ class ShardThread {
     while (true) {
       changed_.wait(lock, [this] { return is_stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and nothing left to do
-      std::function<Status(ShardWriter&)> op = std::move(queue_.front());
+      Operation op = std::move(queue_.front());
       queue_.pop_front();
+      queued_bytes_ -= op.bytes;
       is_busy_ = true;
       room_.notify_all();
       lock.unlock();
-      Status status = op(writer_);
+      Status status = op.run(writer_);
       lock.lock();
       is_busy_ = false;
       if (!status.ok() && error_.ok()) error_ = std::move(status);
@@ -107,8 +115,13 @@ class ShardThread {
 
   std::mutex mu_;
   std::condition_variable changed_, room_, idle_;
+  struct Operation {
+    std::function<Status(ShardWriter&)> run;
+    std::size_t bytes;
+  };
   // Guarded by mu_:
-  std::deque<std::function<Status(ShardWriter&)>> queue_;
+  std::deque<Operation> queue_;
+  std::size_t queued_bytes_ = 0;
   bool is_busy_ = false;
   bool is_stopping_ = false;
   Status error_;
@@ -124,10 +137,12 @@ class ThreadedWriter final : public Writer {
     }
   }
 
-  Status Add(const PreparedDocument& prepared) override {
+  Status Add(PreparedDocument prepared) override {
     added_.insert(prepared.id);
     removed_.erase(prepared.id);
-    ShardOf(prepared.id).Enqueue([prepared](ShardWriter& w) { return w.Add(prepared); });
+    ShardThread& shard = ShardOf(prepared.id);
+    const std::size_t bytes = prepared.blob.size();
+    shard.Enqueue([doc = std::move(prepared)](ShardWriter& w) { return w.Add(doc); }, bytes);
     return Status::Ok();
   }
 
