@@ -2,13 +2,13 @@
 //
 // Exit codes: 0 success (an ingest that completed, even with failed files); 1 the command could
 // not do its job (unusable collection, I/O error); 2 bad usage or a malformed query.
-#include <unistd.h>
-
-#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
-#include <nlohmann/json.hpp>
 #include <thread>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include "cli/format.h"
 #include "core/collection.h"
@@ -24,8 +24,8 @@ constexpr int kExitError = 1;
 constexpr int kExitUsage = 2;
 
 int Fail(const Status& status) {
-  std::fprintf(stderr, "trove: %s\n", status.message().empty() ? status.ToString().c_str()
-                                                                  : status.message().c_str());
+  std::fprintf(stderr, "trove: %s\n",
+               status.message().empty() ? status.ToString().c_str() : status.message().c_str());
   return status.Is(StatusCode::kInvalidArgument) ? kExitUsage : kExitError;
 }
 
@@ -40,12 +40,13 @@ std::string ProgressLine(const pipeline::IngestProgress& p) {
   std::string line = std::to_string(p.sources_done) + "/" + std::to_string(p.sources_found) +
                      (p.is_discovery_done ? "" : "+") + " files";
   char buf[160];
-  std::snprintf(buf, sizeof buf, ", %.1f files/s, %.2f MB/s, %llu documents, %llu failed", files_per_s,
-                mb_per_s, static_cast<unsigned long long>(p.documents),
+  std::snprintf(buf, sizeof buf, ", %.1f files/s, %.2f MB/s, %llu documents, %llu failed",
+                files_per_s, mb_per_s, static_cast<unsigned long long>(p.documents),
                 static_cast<unsigned long long>(p.failed + p.document_failures));
   line += buf;
   if (p.is_discovery_done && files_per_s > 0 && p.sources_found >= p.sources_done) {
-    line += ", ETA " + HumanDuration(static_cast<double>(p.sources_found - p.sources_done) / files_per_s);
+    line += ", ETA " +
+            HumanDuration(static_cast<double>(p.sources_found - p.sources_done) / files_per_s);
   }
   return line;
 }
@@ -76,7 +77,8 @@ int IngestCommand(const pipeline::IngestOptions& options) {
   std::printf("  indexed  %llu\n", static_cast<unsigned long long>(p.indexed));
   std::printf("  failed   %llu\n", static_cast<unsigned long long>(p.failed));
   std::printf("  skipped  %llu (unchanged %llu, duplicate %llu, unsupported %llu, other %llu)\n",
-              static_cast<unsigned long long>(skipped), static_cast<unsigned long long>(p.skipped_unchanged),
+              static_cast<unsigned long long>(skipped),
+              static_cast<unsigned long long>(p.skipped_unchanged),
               static_cast<unsigned long long>(p.skipped_duplicate),
               static_cast<unsigned long long>(p.skipped_unsupported),
               static_cast<unsigned long long>(p.skipped_other));
@@ -84,15 +86,16 @@ int IngestCommand(const pipeline::IngestOptions& options) {
               static_cast<unsigned long long>(p.documents),
               static_cast<unsigned long long>(p.document_failures));
   if (p.failed + p.document_failures > 0) {
-    std::printf("see what failed and why: trove failures --collection %s\n", options.collection.c_str());
+    std::printf("see what failed and why: trove failures --collection %s\n",
+                options.collection.c_str());
   }
   return 0;
 }
 
 // --- search ----------------------------------------------------------------------------------
 
-int Search(const std::string& collection, const std::string& query, const query::SearchOptions& options,
-           bool as_json) {
+int Search(const std::string& collection, const std::string& query,
+           const query::SearchOptions& options, bool as_json) {
   auto reader = index::Reader::Open(IndexDir(collection));
   if (!reader.ok()) return Fail(reader.status());
   auto response = query::Search(**reader, query, options);
@@ -154,7 +157,8 @@ int Search(const std::string& collection, const std::string& query, const query:
   if (options.want_facets) {
     for (const auto& [name, values] : response->facets) {
       std::printf("\n%s:", name.c_str());
-      for (const auto& v : values) std::printf(" %s (%llu)", v.value.c_str(), static_cast<unsigned long long>(v.count));
+      for (const auto& v : values)
+        std::printf(" %s (%llu)", v.value.c_str(), static_cast<unsigned long long>(v.count));
       std::printf("\n");
     }
   }
@@ -179,7 +183,9 @@ int Show(const std::string& collection, const std::string& id, bool as_json) {
     nlohmann::json out = DocumentJson(*doc, /*with_text=*/true);
     nlohmann::json list = nlohmann::json::array();
     for (const auto& kid : kids) {
-      list.push_back({{"id", kid.record.id}, {"name", kid.record.name}, {"type", kid.record.type},
+      list.push_back({{"id", kid.record.id},
+                      {"name", kid.record.name},
+                      {"type", kid.record.type},
                       {"state", std::string(DocStateName(kid.record.state))}});
     }
     out["children"] = list;
@@ -218,8 +224,9 @@ int Show(const std::string& collection, const std::string& id, bool as_json) {
   if (!kids.empty()) {
     std::printf("children:\n");
     for (const auto& kid : kids) {
-      const std::string state =
-          kid.record.state == DocState::kIndexed ? "" : ", " + std::string(DocStateName(kid.record.state));
+      const std::string state = kid.record.state == DocState::kIndexed
+                                    ? ""
+                                    : ", " + std::string(DocStateName(kid.record.state));
       std::printf("  %s  %s (%s%s)\n", kid.record.id.c_str(), kid.record.name.c_str(),
                   kid.record.type.c_str(), state.c_str());
     }
@@ -269,22 +276,26 @@ int StatusCommand(const std::string& collection, bool as_json) {
   }
   std::printf("collection   %s\n", collection.c_str());
   std::printf("source files %llu:", static_cast<unsigned long long>(sources));
-  for (const auto& [state, count] : states.items()) std::printf(" %s %s", state.c_str(), count.dump().c_str());
+  for (const auto& [state, count] : states.items())
+    std::printf(" %s %s", state.c_str(), count.dump().c_str());
   std::printf("\ndocuments    %llu\n", static_cast<unsigned long long>(stats.documents));
   auto print_counts = [](const char* name, const std::map<std::string, std::uint64_t>& counts) {
     std::vector<std::pair<std::uint64_t, std::string>> sorted;
     for (const auto& [k, v] : counts) sorted.emplace_back(v, k);
     std::sort(sorted.rbegin(), sorted.rend());
     std::printf("%-12s", name);
-    for (const auto& [v, k] : sorted) std::printf(" %s %llu", k.c_str(), static_cast<unsigned long long>(v));
+    for (const auto& [v, k] : sorted)
+      std::printf(" %s %llu", k.c_str(), static_cast<unsigned long long>(v));
     std::printf("\n");
   };
   print_counts("by type", stats.by_type);
   print_counts("by language", stats.by_lang);
   if (*last_run) {
     const store::Run& run = **last_run;
-    std::printf("last run     #%lld started %s, %s\n", static_cast<long long>(run.id), IsoDate(run.started).c_str(),
-                run.finished ? ("finished " + IsoDate(run.finished)).c_str() : "did not finish (run the same ingest again to resume)");
+    std::printf("last run     #%lld started %s, %s\n", static_cast<long long>(run.id),
+                IsoDate(run.started).c_str(),
+                run.finished ? ("finished " + IsoDate(run.finished)).c_str()
+                             : "did not finish (run the same ingest again to resume)");
   }
   return 0;
 }
@@ -297,7 +308,10 @@ int Failures(const std::string& collection, bool as_json) {
   if (as_json) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& p : *problems) {
-      out.push_back({{"path", p.path}, {"state", p.state}, {"reason", p.reason}, {"media_type", p.media_type}});
+      out.push_back({{"path", p.path},
+                     {"state", p.state},
+                     {"reason", p.reason},
+                     {"media_type", p.media_type}});
     }
     std::printf("%s\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return 0;
@@ -310,8 +324,9 @@ int Failures(const std::string& collection, bool as_json) {
     std::printf("%-7s %s\n        %s%s\n", p.state.c_str(), p.path.c_str(), p.reason.c_str(),
                 p.media_type.empty() ? "" : (" [" + p.media_type + "]").c_str());
   }
-  std::printf("\n%zu problems; retry what failed with: trove ingest --retry-failed --collection %s\n",
-              problems->size(), collection.c_str());
+  std::printf(
+      "\n%zu problems; retry what failed with: trove ingest --retry-failed --collection %s\n",
+      problems->size(), collection.c_str());
   return 0;
 }
 
@@ -324,13 +339,18 @@ int Main(int argc, char** argv) {
   };
 
   pipeline::IngestOptions ingest;
-  auto* ingest_cmd = app.add_subcommand("ingest", "read, extract and index files, folders and archives");
+  auto* ingest_cmd =
+      app.add_subcommand("ingest", "read, extract and index files, folders and archives");
   add_collection(ingest_cmd);
-  ingest_cmd->add_option("--jobs", ingest.jobs, "worker processes (default: number of cores)")->check(CLI::Range(0, 256));
-  ingest_cmd->add_flag("--retry-failed", ingest.retry_failed, "extract again only what failed before");
-  ingest_cmd->add_option("--timeout", ingest.timeout_seconds, "seconds one document may take")->capture_default_str();
-  ingest_cmd->add_option("--shards", ingest.shard_count,
-                         "index shards for a new collection (default: one per core, at most 4)")
+  ingest_cmd->add_option("--jobs", ingest.jobs, "worker processes (default: number of cores)")
+      ->check(CLI::Range(0, 256));
+  ingest_cmd->add_flag("--retry-failed", ingest.retry_failed,
+                       "extract again only what failed before");
+  ingest_cmd->add_option("--timeout", ingest.timeout_seconds, "seconds one document may take")
+      ->capture_default_str();
+  ingest_cmd
+      ->add_option("--shards", ingest.shard_count,
+                   "index shards for a new collection (default: one per core, at most 4)")
       ->check(CLI::Range(1, 64));
   ingest_cmd->add_option("SOURCE", ingest.sources, "files, folders or archives");
 
@@ -345,21 +365,25 @@ int Main(int argc, char** argv) {
   search_cmd->add_option("--offset", search.offset, "hits to skip");
   search_cmd->add_option("--sort", sort, "relevance, date (newest first) or date-asc")
       ->check(CLI::IsMember({"relevance", "date", "date-asc"}));
-  search_cmd->add_flag("--facets", search.want_facets, "count hits by type, language, year and sender");
+  search_cmd->add_flag("--facets", search.want_facets,
+                       "count hits by type, language, year and sender");
   search_cmd->add_flag("--exact", search.is_exact, "keep case and accents, no stemming");
   search_cmd->add_option("QUERY", query_text, "the query")->required();
 
   std::string id;
-  auto* show_cmd = app.add_subcommand("show", "show one document: metadata, places, children, text");
+  auto* show_cmd =
+      app.add_subcommand("show", "show one document: metadata, places, children, text");
   add_collection(show_cmd);
   show_cmd->add_flag("--json", as_json, "JSON output");
   show_cmd->add_option("ID", id, "document id")->required();
 
-  auto* status_cmd = app.add_subcommand("status", "documents by state, type and language; the last run");
+  auto* status_cmd =
+      app.add_subcommand("status", "documents by state, type and language; the last run");
   add_collection(status_cmd);
   status_cmd->add_flag("--json", as_json, "JSON output");
 
-  auto* failures_cmd = app.add_subcommand("failures", "every file that failed or was skipped, and why");
+  auto* failures_cmd =
+      app.add_subcommand("failures", "every file that failed or was skipped, and why");
   add_collection(failures_cmd);
   failures_cmd->add_flag("--json", as_json, "JSON output");
 
@@ -378,7 +402,7 @@ int Main(int argc, char** argv) {
     return IngestCommand(ingest);
   }
   if (search_cmd->parsed()) {
-    search.sort = sort == "date" ? index::SortOrder::kDateNewest
+    search.sort = sort == "date"       ? index::SortOrder::kDateNewest
                   : sort == "date-asc" ? index::SortOrder::kDateOldest
                                        : index::SortOrder::kRelevance;
     return Search(collection, query_text, search, as_json);

@@ -6,9 +6,12 @@ namespace trove {
 
 std::string_view DocStateName(DocState state) {
   switch (state) {
-    case DocState::kIndexed: return "indexed";
-    case DocState::kFailed: return "failed";
-    case DocState::kSkipped: return "skipped";
+    case DocState::kIndexed:
+      return "indexed";
+    case DocState::kFailed:
+      return "failed";
+    case DocState::kSkipped:
+      return "skipped";
   }
   return "unknown";
 }

@@ -4,8 +4,8 @@
 
 #include <cstdint>
 #include <optional>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -36,9 +36,9 @@ struct Extraction {
 
 // A file found inside another one: an archive member, an attachment, a message in a mailbox.
 struct ChildFile {
-  std::string name;        // member path, attachment file name, or "<message-id>"
-  std::string bytes;       // the child's complete content
-  std::string media_type;  // a hint from the container ("message/rfc822"), or empty
+  std::string name;                   // member path, attachment file name, or "<message-id>"
+  std::string bytes;                  // the child's complete content
+  std::string media_type;             // a hint from the container ("message/rfc822"), or empty
   std::optional<std::int64_t> mtime;  // archive member time, if any
 };
 

@@ -30,7 +30,8 @@ std::string ContentHash(std::string_view bytes) {
 
 std::string SourceKey(std::string_view absolute_path) {
   unsigned char digest[8];
-  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(absolute_path.data()),
+  crypto_generichash(digest, sizeof digest,
+                     reinterpret_cast<const unsigned char*>(absolute_path.data()),
                      absolute_path.size(), nullptr, 0);
   return ToHex(digest, sizeof digest);
 }

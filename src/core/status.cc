@@ -7,16 +7,26 @@ namespace trove {
 
 std::string_view StatusCodeName(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return "ok";
-    case StatusCode::kNotFound: return "not found";
-    case StatusCode::kInvalidArgument: return "invalid argument";
-    case StatusCode::kCorrupt: return "corrupt";
-    case StatusCode::kUnsupported: return "unsupported";
-    case StatusCode::kIOError: return "I/O error";
-    case StatusCode::kLimitExceeded: return "limit exceeded";
-    case StatusCode::kTimeout: return "timeout";
-    case StatusCode::kCrashed: return "crashed";
-    case StatusCode::kInternal: return "internal error";
+    case StatusCode::kOk:
+      return "ok";
+    case StatusCode::kNotFound:
+      return "not found";
+    case StatusCode::kInvalidArgument:
+      return "invalid argument";
+    case StatusCode::kCorrupt:
+      return "corrupt";
+    case StatusCode::kUnsupported:
+      return "unsupported";
+    case StatusCode::kIOError:
+      return "I/O error";
+    case StatusCode::kLimitExceeded:
+      return "limit exceeded";
+    case StatusCode::kTimeout:
+      return "timeout";
+    case StatusCode::kCrashed:
+      return "crashed";
+    case StatusCode::kInternal:
+      return "internal error";
   }
   return "unknown";
 }

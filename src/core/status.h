@@ -20,12 +20,12 @@ enum class StatusCode : std::uint8_t {
   kOk = 0,
   kNotFound,
   kInvalidArgument,
-  kCorrupt,         // the input is damaged (truncated zip member, bad xref table)
-  kUnsupported,     // a format or feature we do not read (encrypted PDF, unknown type)
+  kCorrupt,      // the input is damaged (truncated zip member, bad xref table)
+  kUnsupported,  // a format or feature we do not read (encrypted PDF, unknown type)
   kIOError,
-  kLimitExceeded,   // a configured limit stopped the work (archive depth, expanded size)
+  kLimitExceeded,  // a configured limit stopped the work (archive depth, expanded size)
   kTimeout,
-  kCrashed,         // a worker died while handling the input
+  kCrashed,  // a worker died while handling the input
   kInternal,
 };
 
@@ -69,7 +69,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : value_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : status_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     TROVE_CHECK(!status_.ok());
   }
@@ -102,17 +102,17 @@ class [[nodiscard]] Result {
 }  // namespace trove
 
 // Returns early from the enclosing function when `expr` (a Status) is not OK.
-#define TROVE_RETURN_IF_ERROR(expr)                 \
-  do {                                              \
-    ::trove::Status trove_status_tmp_ = (expr);     \
+#define TROVE_RETURN_IF_ERROR(expr)                        \
+  do {                                                     \
+    ::trove::Status trove_status_tmp_ = (expr);            \
     if (!trove_status_tmp_.ok()) return trove_status_tmp_; \
   } while (false)
 
 #define TROVE_CONCAT_INNER_(a, b) a##b
 #define TROVE_CONCAT_(a, b) TROVE_CONCAT_INNER_(a, b)
 // `TROVE_ASSIGN_OR_RETURN(auto x, Fallible());` binds x or returns the error.
-#define TROVE_ASSIGN_OR_RETURN(lhs, rexpr)                                   \
-  auto TROVE_CONCAT_(trove_result_, __LINE__) = (rexpr);                     \
-  if (!TROVE_CONCAT_(trove_result_, __LINE__).ok())                          \
-    return TROVE_CONCAT_(trove_result_, __LINE__).status();                  \
+#define TROVE_ASSIGN_OR_RETURN(lhs, rexpr)                  \
+  auto TROVE_CONCAT_(trove_result_, __LINE__) = (rexpr);    \
+  if (!TROVE_CONCAT_(trove_result_, __LINE__).ok())         \
+    return TROVE_CONCAT_(trove_result_, __LINE__).status(); \
   lhs = std::move(TROVE_CONCAT_(trove_result_, __LINE__)).value()

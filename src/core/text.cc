@@ -1,12 +1,12 @@
 #include "core/text.h"
 
+#include <array>
+
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
-
-#include <array>
 
 namespace trove {
 namespace {
@@ -25,7 +25,8 @@ UChar32 DecodeAt(std::string_view s, std::size_t* pos) {
 CharClass Classify(UChar32 c) {
   if (c < 0) return CharClass::kSeparator;
   if (c < 0x80) {
-    const bool is_alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    const bool is_alnum =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     return is_alnum ? CharClass::kWord : CharClass::kSeparator;
   }
   if (u_hasBinaryProperty(c, UCHAR_IDEOGRAPHIC)) return CharClass::kIdeograph;
@@ -45,16 +46,26 @@ CharClass Classify(UChar32 c) {
 // Letters that NFD does not decompose but that readers treat as accented forms.
 const char* SpecialFold(UChar32 c) {
   switch (c) {
-    case 0x00DF: return "ss";  // ß
-    case 0x00E6: return "ae";  // æ
-    case 0x0153: return "oe";  // œ
-    case 0x00F8: return "o";   // ø
-    case 0x0142: return "l";   // ł
-    case 0x0111: return "d";   // đ
-    case 0x00F0: return "d";   // ð
-    case 0x00FE: return "th";  // þ
-    case 0x0131: return "i";   // dotless i
-    default: return nullptr;
+    case 0x00DF:
+      return "ss";  // ß
+    case 0x00E6:
+      return "ae";  // æ
+    case 0x0153:
+      return "oe";  // œ
+    case 0x00F8:
+      return "o";  // ø
+    case 0x0142:
+      return "l";  // ł
+    case 0x0111:
+      return "d";  // đ
+    case 0x00F0:
+      return "d";  // ð
+    case 0x00FE:
+      return "th";  // þ
+    case 0x0131:
+      return "i";  // dotless i
+    default:
+      return nullptr;
   }
 }
 
@@ -100,7 +111,8 @@ std::string FoldToken(std::string_view token) {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
   icu::UnicodeString folded =
-      icu::UnicodeString::fromUTF8(icu::StringPiece(token.data(), static_cast<int32_t>(token.size())))
+      icu::UnicodeString::fromUTF8(
+          icu::StringPiece(token.data(), static_cast<int32_t>(token.size())))
           .foldCase();
   icu::UnicodeString decomposed = U_SUCCESS(status) ? nfd->normalize(folded, status) : folded;
   if (U_FAILURE(status)) decomposed = folded;

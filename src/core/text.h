@@ -13,7 +13,7 @@
 namespace trove {
 
 struct Token {
-  std::string_view text;  // a slice of the tokenised string
+  std::string_view text;   // a slice of the tokenised string
   std::size_t offset = 0;  // byte offset of `text` in that string
 };
 

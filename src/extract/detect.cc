@@ -334,7 +334,8 @@ std::string NormaliseHint(std::string_view hint) {
 std::string MailType(std::string_view bytes, std::string_view ext) {
   if (LooksLikeMbox(bytes, ext)) {
     // One message saved with its mbox separator line (a common .eml export) is a message.
-    const bool is_single = ext != "mbox" && ext != "mbx" && bytes.find("\nFrom ") == std::string_view::npos;
+    const bool is_single =
+        ext != "mbox" && ext != "mbx" && bytes.find("\nFrom ") == std::string_view::npos;
     return is_single ? "message/rfc822" : "application/mbox";
   }
   const int headers = CountMailHeaders(bytes);

@@ -77,7 +77,7 @@ struct QueryNode {
     kDateRange,  // lo..hi as "YYYYMMDD" (either may be empty for an open end)
     kAnd,
     kOr,
-    kAndNot,     // children[0] AND NOT children[1]
+    kAndNot,  // children[0] AND NOT children[1]
   };
   Kind kind = Kind::kMatchAll;
   std::string field;  // "" (text), "title", "from", "to", "cc", "bcc", "path", "name", or a filter
@@ -103,8 +103,8 @@ struct SearchRequest {
 
 // A stored document, as a search hit or a document view shows it.
 struct StoredDocument {
-  DocumentRecord record;                 // record.occurrence is the first occurrence
-  std::vector<Occurrence> occurrences;   // every place it was found
+  DocumentRecord record;                // record.occurrence is the first occurrence
+  std::vector<Occurrence> occurrences;  // every place it was found
 };
 
 struct Hit {
@@ -119,7 +119,7 @@ struct FacetValue {
 };
 
 struct SearchResult {
-  std::uint64_t total = 0;         // matching documents (exact when is_total_exact)
+  std::uint64_t total = 0;  // matching documents (exact when is_total_exact)
   bool is_total_exact = false;
   std::vector<Hit> hits;
   // "type", "lang", "year", "from": values by descending count.

@@ -2,7 +2,16 @@
 // writer of the index and the ledger. See docs/ARCHITECTURE.md, "pipeline".
 #include "pipeline/ingest.h"
 
+#include <chrono>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <thread>
+
 #include <fcntl.h>
+#include <nlohmann/json.hpp>
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -10,15 +19,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <chrono>
-#include <cstring>
-#include <deque>
-#include <filesystem>
-#include <nlohmann/json.hpp>
-#include <map>
-#include <set>
-#include <thread>
 
 #include "core/collection.h"
 #include "core/hash.h"
@@ -84,15 +84,17 @@ class Supervisor {
   Result<IngestProgress> Run() {
     started_ = Clock::now();
     TROVE_RETURN_IF_ERROR(Prepare());
-    const int jobs = options_.jobs > 0 ? options_.jobs
-                                       : std::max(1u, std::thread::hardware_concurrency());
+    const int jobs =
+        options_.jobs > 0 ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
     workers_.resize(static_cast<std::size_t>(jobs));
     for (WorkerProcess& w : workers_) TROVE_RETURN_IF_ERROR(Spawn(w));
 
     TROVE_ASSIGN_OR_RETURN(store_, store::Store::Open(StorePath(options_.collection)));
     // Shards are written in parallel (one thread each): the index writer is the cost of indexing.
-    const int shards = options_.shard_count > 0 ? options_.shard_count
-                                                : std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, 4);
+    const int shards =
+        options_.shard_count > 0
+            ? options_.shard_count
+            : std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, 4);
     TROVE_ASSIGN_OR_RETURN(writer_, index::Writer::Open(IndexDir(options_.collection), shards));
     TROVE_ASSIGN_OR_RETURN(run_id_, store_->BeginRun());
     TROVE_RETURN_IF_ERROR(store_->Begin());
@@ -129,8 +131,11 @@ class Supervisor {
   Status Prepare() {
     std::error_code ec;
     std::filesystem::create_directories(options_.collection, ec);
-    if (ec) return Status::IOError("cannot create collection " + options_.collection + ": " + ec.message());
-    const std::string collection = std::filesystem::absolute(options_.collection).lexically_normal();
+    if (ec)
+      return Status::IOError("cannot create collection " + options_.collection + ": " +
+                             ec.message());
+    const std::string collection =
+        std::filesystem::absolute(options_.collection).lexically_normal();
     if (options_.retry_failed) {
       TROVE_ASSIGN_OR_RETURN(auto store, store::Store::Open(StorePath(options_.collection)));
       std::vector<std::string> paths;
@@ -160,7 +165,8 @@ class Supervisor {
 
   Status Spawn(WorkerProcess& w) {
     int to_child[2], from_child[2];
-    if (pipe2(to_child, O_CLOEXEC) != 0) return Status::IOError(std::string("pipe: ") + std::strerror(errno));
+    if (pipe2(to_child, O_CLOEXEC) != 0)
+      return Status::IOError(std::string("pipe: ") + std::strerror(errno));
     if (pipe2(from_child, O_CLOEXEC) != 0) {
       ::close(to_child[0]);
       ::close(to_child[1]);
@@ -264,9 +270,8 @@ class Supervisor {
       state.source.state = store::kStateSkipped;
       state.source.reason = found.skip_reason;
       TROVE_RETURN_IF_ERROR(store_->PutSource(state.source));
-      TROVE_RETURN_IF_ERROR(store_->AddProblem(store::Problem{state.source.key, found.path,
-                                                              store::kStateSkipped,
-                                                              found.skip_reason, ""}));
+      TROVE_RETURN_IF_ERROR(store_->AddProblem(store::Problem{
+          state.source.key, found.path, store::kStateSkipped, found.skip_reason, ""}));
       ++progress_.sources_done;
       ++progress_.skipped_other;
       return std::optional<TaskState>();
@@ -279,7 +284,8 @@ class Supervisor {
 
   Status Start(WorkerProcess& w, TaskState state) {
     ++state.attempts;
-    const Status sent = internal::WriteFrame(w.to_fd, MessageType::kTask, internal::EncodeTask(state.task));
+    const Status sent =
+        internal::WriteFrame(w.to_fd, MessageType::kTask, internal::EncodeTask(state.task));
     w.task = std::move(state);
     w.in_progress.clear();
     w.last_activity = Clock::now();
@@ -291,7 +297,8 @@ class Supervisor {
     std::vector<pollfd> fds;
     for (const WorkerProcess& w : workers_) fds.push_back(pollfd{w.from_fd, POLLIN, 0});
     const int n = poll(fds.data(), fds.size(), 100);
-    if (n < 0 && errno != EINTR) return Status::IOError(std::string("poll: ") + std::strerror(errno));
+    if (n < 0 && errno != EINTR)
+      return Status::IOError(std::string("poll: ") + std::strerror(errno));
     for (std::size_t i = 0; i < workers_.size(); ++i) {
       if (fds[i].revents == 0) continue;
       WorkerProcess& w = workers_[i];
@@ -335,7 +342,8 @@ class Supervisor {
         // another worker right now, this copy only adds its place.
         const Occurrence occurrence{task.source.key, begin->chain, begin->parent_id};
         bool is_known = in_flight_.count(begin->id) != 0;
-        if (is_known && begin->chain == task.source.path) task.duplicate_path = in_flight_[begin->id];
+        if (is_known && begin->chain == task.source.path)
+          task.duplicate_path = in_flight_[begin->id];
         if (is_known) {
           waiting_places_[begin->id].push_back(occurrence);
         } else {
@@ -360,7 +368,8 @@ class Supervisor {
         auto doc = internal::DecodeDocument(frame.payload);
         if (!doc.ok()) return Status::Ok();
         TROVE_RETURN_IF_ERROR(Write(task, doc->first, std::move(doc->second)));
-        if (!w.in_progress.empty() && w.in_progress.back().id == doc->first.id) w.in_progress.pop_back();
+        if (!w.in_progress.empty() && w.in_progress.back().id == doc->first.id)
+          w.in_progress.pop_back();
         return Status::Ok();
       }
       case MessageType::kDone:
@@ -374,10 +383,12 @@ class Supervisor {
   }
 
   Status Write(TaskState& task, const DocumentRecord& record, std::string blob) {
-    TROVE_RETURN_IF_ERROR(writer_->Add(index::PreparedDocument{record.id, record.occurrence, std::move(blob)}));
+    TROVE_RETURN_IF_ERROR(
+        writer_->Add(index::PreparedDocument{record.id, record.occurrence, std::move(blob)}));
     in_flight_.erase(record.id);
     if (auto waiting = waiting_places_.find(record.id); waiting != waiting_places_.end()) {
-      for (const Occurrence& occ : waiting->second) TROVE_RETURN_IF_ERROR(writer_->AddOccurrence(record.id, occ));
+      for (const Occurrence& occ : waiting->second)
+        TROVE_RETURN_IF_ERROR(writer_->AddOccurrence(record.id, occ));
       waiting_places_.erase(waiting);
     }
     ++progress_.documents;
@@ -406,10 +417,11 @@ class Supervisor {
         auto first = writer_->FirstPath(task.duplicate_of);
         if (first.ok()) task.duplicate_path = *first;
       }
-      source.reason = "duplicate of " + (task.duplicate_path.empty() ? "document " + task.duplicate_of
-                                                                     : task.duplicate_path);
-      TROVE_RETURN_IF_ERROR(store_->AddProblem(
-          store::Problem{source.key, source.path, store::kStateSkipped, source.reason, source.media_type}));
+      source.reason =
+          "duplicate of " +
+          (task.duplicate_path.empty() ? "document " + task.duplicate_of : task.duplicate_path);
+      TROVE_RETURN_IF_ERROR(store_->AddProblem(store::Problem{
+          source.key, source.path, store::kStateSkipped, source.reason, source.media_type}));
       ++progress_.skipped_duplicate;
     } else if (!task.has_top) {
       source.state = store::kStateFailed;
@@ -419,8 +431,12 @@ class Supervisor {
       source.state = std::string(DocStateName(task.top_state));
       source.reason = task.top_reason;
       switch (task.top_state) {
-        case DocState::kIndexed: ++progress_.indexed; break;
-        case DocState::kFailed: ++progress_.failed; break;
+        case DocState::kIndexed:
+          ++progress_.indexed;
+          break;
+        case DocState::kFailed:
+          ++progress_.failed;
+          break;
         case DocState::kSkipped:
           (source.reason.rfind("unsupported type", 0) == 0 ? progress_.skipped_unsupported
                                                            : progress_.skipped_other)++;
@@ -441,9 +457,9 @@ class Supervisor {
     ::close(w.from_fd);
     waitpid(pid, &status, 0);
     w.pid = -1;
-    const std::string reason = w.is_timed_out
-                                   ? "timed out after " + std::to_string(options_.timeout_seconds) + " s"
-                                   : SignalReason(status);
+    const std::string reason =
+        w.is_timed_out ? "timed out after " + std::to_string(options_.timeout_seconds) + " s"
+                       : SignalReason(status);
     std::optional<TaskState> task = std::move(w.task);
     std::vector<internal::Begin> in_progress = std::move(w.in_progress);
     TROVE_RETURN_IF_ERROR(Spawn(w));

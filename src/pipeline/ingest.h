@@ -22,12 +22,12 @@ struct IngestOptions {
   int shard_count = 0;               // for a new collection; 0: one per core, at most 4
 
   // Per-document limits enforced on the workers.
-  int timeout_seconds = 60;                    // without progress on one document
-  std::uint64_t memory_limit_bytes = 4ull << 30;  // address space of a worker
-  std::uint64_t max_file_bytes = 4ull << 30;      // larger source files are skipped
-  int max_depth = 10;                             // nesting of archives and attachments
-  std::uint64_t max_children = 100'000;           // documents inside one source file
-  std::uint64_t max_expanded_bytes = 20ull << 30; // bytes unpacked from one source file
+  int timeout_seconds = 60;                        // without progress on one document
+  std::uint64_t memory_limit_bytes = 4ull << 30;   // address space of a worker
+  std::uint64_t max_file_bytes = 4ull << 30;       // larger source files are skipped
+  int max_depth = 10;                              // nesting of archives and attachments
+  std::uint64_t max_children = 100'000;            // documents inside one source file
+  std::uint64_t max_expanded_bytes = 20ull << 30;  // bytes unpacked from one source file
   extract::Limits limits;
 
   // Commit the index and ledger at least this often.
@@ -40,17 +40,17 @@ struct IngestOptions {
 
 // Counters, as the progress callback and the final summary see them.
 struct IngestProgress {
-  std::uint64_t sources_found = 0;   // source files discovered so far
-  bool is_discovery_done = false;    // sources_found is the total
-  std::uint64_t sources_done = 0;    // finished in this run, any outcome, unchanged included
-  std::uint64_t bytes_done = 0;      // bytes of the source files finished
-  std::uint64_t indexed = 0;         // source files indexed in this run
+  std::uint64_t sources_found = 0;  // source files discovered so far
+  bool is_discovery_done = false;   // sources_found is the total
+  std::uint64_t sources_done = 0;   // finished in this run, any outcome, unchanged included
+  std::uint64_t bytes_done = 0;     // bytes of the source files finished
+  std::uint64_t indexed = 0;        // source files indexed in this run
   std::uint64_t failed = 0;
   std::uint64_t skipped_unchanged = 0;
   std::uint64_t skipped_duplicate = 0;
   std::uint64_t skipped_unsupported = 0;
-  std::uint64_t skipped_other = 0;   // symbolic links, files over the size limit...
-  std::uint64_t documents = 0;       // documents written, members and attachments included
+  std::uint64_t skipped_other = 0;      // symbolic links, files over the size limit...
+  std::uint64_t documents = 0;          // documents written, members and attachments included
   std::uint64_t document_failures = 0;  // documents (members too) that failed
   double elapsed_seconds = 0;
 };

@@ -16,12 +16,24 @@ constexpr int kDefaultNearDistance = 10;
 constexpr int kMaxNearDistance = 1000;
 constexpr int kMaxDepth = 100;  // nested parentheses
 
-constexpr std::array<std::string_view, 7> kTextFields = {"from", "to",   "cc",  "bcc",
+constexpr std::array<std::string_view, 7> kTextFields = {"from",  "to",   "cc",  "bcc",
                                                          "title", "path", "name"};
 constexpr std::array<std::string_view, 9> kFilterFields = {
     "type", "lang", "id", "parent", "state", "year", "mime", "messageid", "source"};
 
-enum class TokenType { kWord, kPhrase, kLParen, kRParen, kAnd, kOr, kNot, kMinus, kNear, kField, kEnd };
+enum class TokenType {
+  kWord,
+  kPhrase,
+  kLParen,
+  kRParen,
+  kAnd,
+  kOr,
+  kNot,
+  kMinus,
+  kNear,
+  kField,
+  kEnd
+};
 
 struct QToken {
   TokenType type;
@@ -92,7 +104,8 @@ class Lexer {
           std::string name(text);
           std::transform(name.begin(), name.end(), name.begin(), ::tolower);
           if (!IsKnownField(name)) {
-            return ErrorAt(col, "unknown field '" + std::string(text) + ":'; fields are " + FieldList());
+            return ErrorAt(col,
+                           "unknown field '" + std::string(text) + ":'; fields are " + FieldList());
           }
           ++pos_;  // the colon
           if (pos_ >= q_.size() || std::isspace(static_cast<unsigned char>(q_[pos_]))) {
@@ -121,7 +134,8 @@ class Lexer {
     if (text == "NOT") return {TokenType::kNot, std::string(text), col};
     if (text == "NEAR") return {TokenType::kNear, std::string(text), col, kDefaultNearDistance};
     if (text.rfind("NEAR/", 0) == 0 && text.size() > 5 &&
-        std::all_of(text.begin() + 5, text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }) &&
+        std::all_of(text.begin() + 5, text.end(),
+                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }) &&
         text.size() < 10) {
       return {TokenType::kNear, std::string(text), col, std::stoi(std::string(text.substr(5)))};
     }
@@ -131,7 +145,8 @@ class Lexer {
   Result<QToken> Phrase() {
     const std::size_t col = pos_ + 1;
     const std::size_t end = q_.find('"', pos_ + 1);
-    if (end == std::string_view::npos) return ErrorAt(col, "the phrase opened by '\"' is never closed");
+    if (end == std::string_view::npos)
+      return ErrorAt(col, "the phrase opened by '\"' is never closed");
     QToken token{TokenType::kPhrase, std::string(q_.substr(pos_ + 1, end - pos_ - 1)), col};
     pos_ = end + 1;
     return token;
@@ -178,7 +193,8 @@ Result<std::string> DayOf(std::string_view value, bool is_end, std::size_t col) 
   const std::string v(value);
   char tail = 0;
   const int n = std::sscanf(v.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail);
-  const bool is_shape_ok = (n == 1 && v.size() == 4) || (n == 2 && v.size() == 7) || (n == 3 && v.size() == 10);
+  const bool is_shape_ok =
+      (n == 1 && v.size() == 4) || (n == 2 && v.size() == 7) || (n == 3 && v.size() == 10);
   if (!is_shape_ok || y < 1000 || (n >= 2 && (m < 1 || m > 12)) || (n == 3 && (d < 1 || d > 31))) {
     return ErrorAt(col, "bad date '" + v + "': write YYYY, YYYY-MM or YYYY-MM-DD");
   }
@@ -188,8 +204,8 @@ Result<std::string> DayOf(std::string_view value, bool is_end, std::size_t col) 
   const int days_in_month = m == 2 && is_leap ? 29 : kDays[m - 1];
   // The index would roll 2011-02-30 over to March 2 and silently shift the range.
   if (n == 3 && d > days_in_month) {
-    return ErrorAt(col, "bad date '" + v + "': that month has " + std::to_string(days_in_month) +
-                            " days");
+    return ErrorAt(
+        col, "bad date '" + v + "': that month has " + std::to_string(days_in_month) + " days");
   }
   if (n <= 2) d = is_end ? days_in_month : 1;
   char buf[16];
@@ -225,7 +241,8 @@ class Parser {
     while (true) {
       const QToken& next = Peek();
       if (next.type == TokenType::kAnd) {
-        if (positive.empty() && negative.empty()) return ErrorAt(next.column, "AND needs a term before it");
+        if (positive.empty() && negative.empty())
+          return ErrorAt(next.column, "AND needs a term before it");
         Take();
         if (!StartsOperand(Peek().type)) return ErrorAt(next.column, "AND needs a term after it");
         continue;
@@ -233,7 +250,8 @@ class Parser {
       if (next.type == TokenType::kOr) {
         return ErrorAt(next.column, "OR needs a term before it");
       }
-      if (next.type == TokenType::kNear) return ErrorAt(next.column, next.text + " needs a word before it");
+      if (next.type == TokenType::kNear)
+        return ErrorAt(next.column, next.text + " needs a word before it");
       if (!StartsOperand(next.type)) break;
       TROVE_ASSIGN_OR_RETURN(Operand operand, OrExpr(depth));
       (operand.is_negated ? negative : positive).push_back(std::move(operand.node));
@@ -284,7 +302,8 @@ class Parser {
     const QToken& next = Peek();
     if (next.type == TokenType::kNot || next.type == TokenType::kMinus) {
       Take();
-      if (!StartsOperand(Peek().type) || Peek().type == TokenType::kNot || Peek().type == TokenType::kMinus) {
+      if (!StartsOperand(Peek().type) || Peek().type == TokenType::kNot ||
+          Peek().type == TokenType::kMinus) {
         return ErrorAt(next.column, std::string(next.type == TokenType::kNot ? "NOT" : "'-'") +
                                         " needs a term after it");
       }
@@ -315,7 +334,8 @@ class Parser {
       if (op.distance > kMaxNearDistance) {
         return ErrorAt(op.column, "NEAR distance over " + std::to_string(kMaxNearDistance));
       }
-      if (Peek().type != TokenType::kWord && Peek().type != TokenType::kPhrase && Peek().type != TokenType::kField) {
+      if (Peek().type != TokenType::kWord && Peek().type != TokenType::kPhrase &&
+          Peek().type != TokenType::kField) {
         return ErrorAt(op.column, op.text + " needs a word after it");
       }
       const std::size_t at = Peek().column;
@@ -338,13 +358,15 @@ class Parser {
         Take();
         return inner;
       }
-      case TokenType::kField: return FieldValue(token, depth);
+      case TokenType::kField:
+        return FieldValue(token, depth);
       case TokenType::kPhrase: {
         std::vector<std::string> words = Words(token.text);
         if (words.empty()) return ErrorAt(token.column, "the phrase has no words in it");
         return Leaf(Kind::kPhrase, field, std::move(words), options_.is_exact);
       }
-      case TokenType::kWord: return Word(token, field);
+      case TokenType::kWord:
+        return Word(token, field);
       default:
         return ErrorAt(token.column, "expected a search term, found '" + token.text + "'");
     }
@@ -364,7 +386,8 @@ class Parser {
     std::vector<std::string> words = Words(text);
     if (words.empty()) return Leaf(Kind::kMatchNothing, field, {}, false);
     if (is_prefix) {
-      if (words.size() > 1) return ErrorAt(token.column, "a wildcard applies to one word, not '" + text + "'");
+      if (words.size() > 1)
+        return ErrorAt(token.column, "a wildcard applies to one word, not '" + text + "'");
       return Leaf(Kind::kPrefix, field, std::move(words), options_.is_exact);
     }
     if (words.size() > 1) return Leaf(Kind::kPhrase, field, std::move(words), options_.is_exact);
@@ -376,7 +399,9 @@ class Parser {
         std::find(kFilterFields.begin(), kFilterFields.end(), field.text) != kFilterFields.end();
     const QToken& value = Peek();
     if (field.text == "date") {
-      if (value.type != TokenType::kWord) return ErrorAt(field.column, "date: takes a date or a range such as 2011-11-21..2012-09-29");
+      if (value.type != TokenType::kWord)
+        return ErrorAt(field.column,
+                       "date: takes a date or a range such as 2011-11-21..2012-09-29");
       Take();
       return DateRange(value);
     }
@@ -415,7 +440,8 @@ class Parser {
         TROVE_ASSIGN_OR_RETURN(QueryNode alt, Primary(depth + 1, field.text));
         alternatives.push_back(std::move(alt));
       }
-      if (Peek().type != TokenType::kRParen) return ErrorAt(value.column, "the '(' here is never closed");
+      if (Peek().type != TokenType::kRParen)
+        return ErrorAt(value.column, "the '(' here is never closed");
       Take();
       if (alternatives.empty()) return ErrorAt(value.column, field.text + ":() is empty");
       return Compound(Kind::kOr, std::move(alternatives));
@@ -437,7 +463,8 @@ class Parser {
       return node;
     }
     const std::string lo = v.substr(0, dots), hi = v.substr(dots + 2);
-    if (lo.empty() && hi.empty()) return ErrorAt(value.column, "a date range needs at least one end");
+    if (lo.empty() && hi.empty())
+      return ErrorAt(value.column, "a date range needs at least one end");
     if (!lo.empty()) {
       TROVE_ASSIGN_OR_RETURN(node.lo, DayOf(lo, false, value.column));
     }
@@ -464,7 +491,9 @@ std::string Quote(const std::vector<std::string>& words) {
   return out + "\"";
 }
 
-std::string FieldPrefix(const QueryNode& node) { return node.field.empty() ? "" : node.field + ":"; }
+std::string FieldPrefix(const QueryNode& node) {
+  return node.field.empty() ? "" : node.field + ":";
+}
 
 std::string ShowDay(const std::string& ymd) {
   if (ymd.size() != 8) return ymd;
@@ -483,10 +512,14 @@ Result<QueryNode> Parse(std::string_view query, const ParseOptions& options) {
 std::string Describe(const QueryNode& node) {
   const std::string exact = node.is_exact ? "=" : "";
   switch (node.kind) {
-    case Kind::kMatchAll: return "*";
-    case Kind::kMatchNothing: return "<nothing>";
-    case Kind::kWord: return FieldPrefix(node) + exact + node.words.at(0);
-    case Kind::kPhrase: return FieldPrefix(node) + exact + Quote(node.words);
+    case Kind::kMatchAll:
+      return "*";
+    case Kind::kMatchNothing:
+      return "<nothing>";
+    case Kind::kWord:
+      return FieldPrefix(node) + exact + node.words.at(0);
+    case Kind::kPhrase:
+      return FieldPrefix(node) + exact + Quote(node.words);
     case Kind::kNear: {
       std::string out;
       for (std::size_t i = 0; i < node.words.size(); ++i) {
@@ -495,9 +528,12 @@ std::string Describe(const QueryNode& node) {
       }
       return out;
     }
-    case Kind::kPrefix: return FieldPrefix(node) + exact + node.words.at(0) + "*";
-    case Kind::kFilter: return node.field + ":" + node.words.at(0);
-    case Kind::kDateRange: return "date:" + ShowDay(node.lo) + ".." + ShowDay(node.hi);
+    case Kind::kPrefix:
+      return FieldPrefix(node) + exact + node.words.at(0) + "*";
+    case Kind::kFilter:
+      return node.field + ":" + node.words.at(0);
+    case Kind::kDateRange:
+      return "date:" + ShowDay(node.lo) + ".." + ShowDay(node.hi);
     case Kind::kAnd:
     case Kind::kOr: {
       std::string out = "(";
@@ -508,7 +544,8 @@ std::string Describe(const QueryNode& node) {
       return out + ")";
     }
     case Kind::kAndNot:
-      return "(" + Describe(node.children.at(0)) + " AND NOT " + Describe(node.children.at(1)) + ")";
+      return "(" + Describe(node.children.at(0)) + " AND NOT " + Describe(node.children.at(1)) +
+             ")";
   }
   return "?";
 }

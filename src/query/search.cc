@@ -39,7 +39,8 @@ void CollectWords(const QueryNode& node, bool is_negated, std::vector<std::strin
     case Kind::kOr:
       for (const auto& child : node.children) CollectWords(child, is_negated, words, prefixes);
       return;
-    default: return;
+    default:
+      return;
   }
 }
 
@@ -57,19 +58,31 @@ bool IsPlainConjunction(const QueryNode& node, std::size_t* word_count) {
 void AppendEscaped(std::string& out, std::string_view text) {
   for (const char ch : text) {
     switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += ch;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += ch;
     }
   }
 }
 
 // Moves `pos` back to the start of a UTF-8 character.
 std::size_t CharStart(std::string_view text, std::size_t pos) {
-  while (pos > 0 && pos < text.size() && (static_cast<unsigned char>(text[pos]) & 0xC0) == 0x80) --pos;
+  while (pos > 0 && pos < text.size() && (static_cast<unsigned char>(text[pos]) & 0xC0) == 0x80)
+    --pos;
   return pos;
 }
 
@@ -130,14 +143,17 @@ std::vector<std::pair<std::size_t, std::size_t>> Highlighter::Matches(std::strin
   return out;
 }
 
-Snippet Highlighter::Cut(std::string_view text, std::string_view lang, std::size_t max_bytes) const {
+Snippet Highlighter::Cut(std::string_view text, std::string_view lang,
+                         std::size_t max_bytes) const {
   const auto matches = Matches(text, lang);
   std::size_t start = 0;
   if (!matches.empty()) {
     // The window that holds the most matches; ties go to the earliest.
     std::size_t best = 0, best_count = 0, right = 0;
     for (std::size_t left = 0; left < matches.size(); ++left) {
-      while (right < matches.size() && matches[right].first + matches[right].second <= matches[left].first + max_bytes) ++right;
+      while (right < matches.size() &&
+             matches[right].first + matches[right].second <= matches[left].first + max_bytes)
+        ++right;
       if (right - left > best_count) {
         best_count = right - left;
         best = left;
@@ -148,7 +164,8 @@ Snippet Highlighter::Cut(std::string_view text, std::string_view lang, std::size
     start = matches[best].first > lead ? matches[best].first - lead : 0;
     // Begin at a word boundary.
     const std::size_t space = text.find_first_of(" \n\t", start);
-    if (start > 0 && space != std::string_view::npos && space < matches[best].first) start = space + 1;
+    if (start > 0 && space != std::string_view::npos && space < matches[best].first)
+      start = space + 1;
   }
   start = CharStart(text, start);
   std::size_t end = std::min(text.size(), start + max_bytes);
@@ -164,12 +181,14 @@ Snippet Highlighter::Cut(std::string_view text, std::string_view lang, std::size
     if (ch == '\n' || ch == '\r' || ch == '\t' || ch == kPageBreak) ch = ' ';
   }
   for (const auto& [offset, length] : matches) {
-    if (offset >= start && offset + length <= end) snippet.marks.emplace_back(offset - start, length);
+    if (offset >= start && offset + length <= end)
+      snippet.marks.emplace_back(offset - start, length);
   }
   return snippet;
 }
 
-Result<SearchResponse> Search(index::Reader& reader, std::string_view query, const SearchOptions& options) {
+Result<SearchResponse> Search(index::Reader& reader, std::string_view query,
+                              const SearchOptions& options) {
   ParseOptions parse_options;
   parse_options.is_exact = options.is_exact;
   TROVE_ASSIGN_OR_RETURN(QueryNode node, Parse(query, parse_options));

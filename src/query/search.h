@@ -50,7 +50,8 @@ struct SearchResponse {
 // Runs `query`. InvalidArgument for a malformed query (the message says what and where).
 // A query of three or more plain words that matches nothing is run again as "most of the words"
 // (OR, ranked by how many match), and `notice` says so.
-Result<SearchResponse> Search(index::Reader& reader, std::string_view query, const SearchOptions& options);
+Result<SearchResponse> Search(index::Reader& reader, std::string_view query,
+                              const SearchOptions& options);
 
 // The words a query looks for, to mark them in text.
 struct Highlighter {
@@ -58,7 +59,8 @@ struct Highlighter {
   // The best window of about `max_bytes` of `text` (a document in `lang`), with matches marked.
   Snippet Cut(std::string_view text, std::string_view lang, std::size_t max_bytes) const;
   // Every match in `text`, as (offset, length).
-  std::vector<std::pair<std::size_t, std::size_t>> Matches(std::string_view text, std::string_view lang) const;
+  std::vector<std::pair<std::size_t, std::size_t>> Matches(std::string_view text,
+                                                           std::string_view lang) const;
 
  private:
   std::vector<std::string> words_;     // folded

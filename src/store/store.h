@@ -37,7 +37,7 @@ struct SourceFile {
 // A document that failed or was skipped: a source file itself, or a member inside one.
 struct Problem {
   std::string source_key;
-  std::string path;  // path chain
+  std::string path;   // path chain
   std::string state;  // failed | skipped
   std::string reason;
   std::string media_type;

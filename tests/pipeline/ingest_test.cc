@@ -2,14 +2,14 @@
 // hang or exhaust memory, to prove that one bad file costs that file alone.
 #include "pipeline/ingest.h"
 
-#include <gtest/gtest.h>
-#include <signal.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include "core/collection.h"
 #include "extract/internal/builtin.h"
@@ -54,8 +54,9 @@ std::unique_ptr<extract::Registry> TestRegistry() {
 class IngestTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::path(::testing::TempDir()) / ("ingest-" + std::to_string(getpid()) + "-" +
-                                              ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    root_ = fs::path(::testing::TempDir()) /
+            ("ingest-" + std::to_string(getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(root_);
     fs::create_directories(root_ / "docs");
     options_.collection = (root_ / "collection").string();
@@ -169,7 +170,8 @@ TEST_F(IngestTest, ACrashInsideAnArchiveKeepsTheOtherMembers) {
   std::ofstream(staging / "two.txt") << "CRASH in the middle";
   std::ofstream(staging / "three.txt") << "third member zeta";
   const fs::path tar = root_ / "docs" / "bundle.tar";
-  const std::string cmd = "tar -C " + staging.string() + " -cf " + tar.string() + " one.txt two.txt three.txt";
+  const std::string cmd =
+      "tar -C " + staging.string() + " -cf " + tar.string() + " one.txt two.txt three.txt";
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   const IngestProgress p = Run();
   EXPECT_EQ(p.indexed, 1u);  // the archive itself
@@ -183,7 +185,8 @@ TEST_F(IngestTest, ACrashInsideAnArchiveKeepsTheOtherMembers) {
 
 TEST_F(IngestTest, IdenticalContentIsOneDocumentWithEveryPath) {
   Write("original/memo.txt", "the identical memo about the pipeline contract");
-  const fs::path copy = Write("copy/memo-copy.txt", "the identical memo about the pipeline contract");
+  const fs::path copy =
+      Write("copy/memo-copy.txt", "the identical memo about the pipeline contract");
   const IngestProgress p = Run();
   EXPECT_EQ(p.indexed + p.skipped_duplicate, 2u);
   EXPECT_EQ(p.skipped_duplicate, 1u);

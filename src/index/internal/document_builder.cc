@@ -1,12 +1,12 @@
 // PrepareDocument: turns a DocumentRecord into a serialised Xapian document. Runs in the
 // extraction workers, so that term generation is spread over every core and the single writer
 // only merges ready documents.
-#include <xapian.h>
-#include <zstd.h>
-
 #include <algorithm>
 #include <ctime>
 #include <map>
+
+#include <xapian.h>
+#include <zstd.h>
 
 #include "core/text.h"
 #include "index/index.h"
@@ -142,7 +142,8 @@ Result<PreparedDocument> PrepareDocument(const DocumentRecord& record) {
 
     if (!record.type.empty()) doc.add_boolean_term(Term(internal::kPrefixType, record.type));
     if (!record.media_type.empty()) {
-      doc.add_boolean_term(internal::ClampTerm(Term(internal::kPrefixMediaType, record.media_type)));
+      doc.add_boolean_term(
+          internal::ClampTerm(Term(internal::kPrefixMediaType, record.media_type)));
     }
     if (!record.lang.empty()) doc.add_boolean_term(Term(internal::kPrefixLang, record.lang));
     const std::string state(DocStateName(record.state));
@@ -156,7 +157,8 @@ Result<PreparedDocument> PrepareDocument(const DocumentRecord& record) {
     doc.add_value(internal::kSlotLang, record.lang);
     doc.add_value(internal::kSlotState, state);
     if (!ex.from.empty()) doc.add_value(internal::kSlotFrom, AddressOf(ex.from.front()));
-    doc.add_value(internal::kSlotSize, Xapian::sortable_serialise(static_cast<double>(record.size)));
+    doc.add_value(internal::kSlotSize,
+                  Xapian::sortable_serialise(static_cast<double>(record.size)));
     doc.add_value(internal::kSlotOccurrences, internal::EncodeOccurrences({record.occurrence}));
     doc.set_data(internal::CompressRecord(record));
 
@@ -172,15 +174,16 @@ std::string StemWord(std::string_view lang, std::string_view folded_word) {
   // Constructing a stemmer costs more than stemming a word: keep one per language and thread.
   thread_local std::map<std::string, Xapian::Stem, std::less<>> stemmers;
   auto it = stemmers.find(lang);
-  if (it == stemmers.end()) it = stemmers.emplace(std::string(lang), Xapian::Stem(std::string(lang))).first;
+  if (it == stemmers.end())
+    it = stemmers.emplace(std::string(lang), Xapian::Stem(std::string(lang))).first;
   return it->second(std::string(folded_word));
 }
 
 const std::vector<std::string>& StemmedLanguages() {
   // Snowball stemmers that Xapian 1.4 ships, by ISO 639-1 code.
   static const std::vector<std::string> kLanguages = {
-      "ar", "hy", "eu", "ca", "da", "nl", "en", "fi", "fr", "de", "hu", "id", "ga",
-      "it", "lt", "ne", "nb", "pt", "ro", "ru", "es", "sv", "ta", "tr"};
+      "ar", "hy", "eu", "ca", "da", "nl", "en", "fi", "fr", "de", "hu", "id",
+      "ga", "it", "lt", "ne", "nb", "pt", "ro", "ru", "es", "sv", "ta", "tr"};
   return kLanguages;
 }
 

@@ -31,8 +31,6 @@ std::vector<Occurrence> DecodeOccurrences(std::string_view bytes) {
   return out;
 }
 
-
-
 namespace {
 constexpr Xapian::termpos kPathGap = 100;
 
@@ -53,7 +51,8 @@ Xapian::termpos NextPathPosition(const Xapian::Document& doc) {
 
 void AddOccurrenceTerms(Xapian::Document& doc, const Occurrence& occurrence) {
   doc.add_boolean_term(Term(kPrefixSource, occurrence.source_key));
-  if (!occurrence.parent_id.empty()) doc.add_boolean_term(Term(kPrefixParent, occurrence.parent_id));
+  if (!occurrence.parent_id.empty())
+    doc.add_boolean_term(Term(kPrefixParent, occurrence.parent_id));
   Xapian::termpos pos = NextPathPosition(doc);
   TokenIterator tokens(occurrence.path);
   Token token;

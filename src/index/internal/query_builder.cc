@@ -33,10 +33,14 @@ struct FilterInfo {
 };
 
 constexpr FilterInfo kFilters[] = {
-    {"type", kPrefixType, true},         {"lang", kPrefixLang, true},
-    {"id", kPrefixId, true},             {"parent", kPrefixParent, true},
-    {"source", kPrefixSource, true},     {"state", kPrefixState, true},
-    {"year", kPrefixYear, false},        {"mime", kPrefixMediaType, true},
+    {"type", kPrefixType, true},
+    {"lang", kPrefixLang, true},
+    {"id", kPrefixId, true},
+    {"parent", kPrefixParent, true},
+    {"source", kPrefixSource, true},
+    {"state", kPrefixState, true},
+    {"year", kPrefixYear, false},
+    {"mime", kPrefixMediaType, true},
     {"messageid", kPrefixMessageId, false},
 };
 
@@ -48,7 +52,9 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-Xapian::Query Boolean(Xapian::Query q) { return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, 0); }
+Xapian::Query Boolean(Xapian::Query q) {
+  return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, 0);
+}
 
 class Builder {
  public:
@@ -64,17 +70,25 @@ class Builder {
 
   Result<Xapian::Query> Build(const QueryNode& node) {
     switch (node.kind) {
-      case Kind::kMatchAll: return Xapian::Query::MatchAll;
-      case Kind::kMatchNothing: return Xapian::Query::MatchNothing;
-      case Kind::kWord: return Word(node);
+      case Kind::kMatchAll:
+        return Xapian::Query::MatchAll;
+      case Kind::kMatchNothing:
+        return Xapian::Query::MatchNothing;
+      case Kind::kWord:
+        return Word(node);
       case Kind::kPhrase:
-      case Kind::kNear: return Sequence(node);
-      case Kind::kPrefix: return Prefix(node);
-      case Kind::kFilter: return Filter(node);
-      case Kind::kDateRange: return DateRange(node);
+      case Kind::kNear:
+        return Sequence(node);
+      case Kind::kPrefix:
+        return Prefix(node);
+      case Kind::kFilter:
+        return Filter(node);
+      case Kind::kDateRange:
+        return DateRange(node);
       case Kind::kAnd:
       case Kind::kOr:
-      case Kind::kAndNot: return Compound(node);
+      case Kind::kAndNot:
+        return Compound(node);
     }
     return Status::Internal("unknown query node");
   }
@@ -122,9 +136,8 @@ class Builder {
     if (terms.empty()) return Xapian::Query::MatchNothing;
     if (terms.size() == 1 && exact.empty()) return terms[0];
     const bool is_near = node.kind == Kind::kNear;
-    const Xapian::termcount window =
-        static_cast<Xapian::termcount>(terms.size()) +
-        (is_near ? static_cast<Xapian::termcount>(node.distance) : 0);
+    const Xapian::termcount window = static_cast<Xapian::termcount>(terms.size()) +
+                                     (is_near ? static_cast<Xapian::termcount>(node.distance) : 0);
     Xapian::Query seq(is_near ? Xapian::Query::OP_NEAR : Xapian::Query::OP_PHRASE, terms.begin(),
                       terms.end(), window);
     if (exact.empty()) return seq;
@@ -157,8 +170,8 @@ class Builder {
 
   static Result<std::time_t> ParseDay(const std::string& yyyymmdd, bool is_end) {
     std::tm tm{};
-    if (yyyymmdd.size() != 8 || std::sscanf(yyyymmdd.c_str(), "%4d%2d%2d", &tm.tm_year, &tm.tm_mon,
-                                            &tm.tm_mday) != 3) {
+    if (yyyymmdd.size() != 8 ||
+        std::sscanf(yyyymmdd.c_str(), "%4d%2d%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3) {
       return Status::InvalidArgument("bad date '" + yyyymmdd + "'");
     }
     tm.tm_year -= 1900;
@@ -191,14 +204,17 @@ class Builder {
     }
     TROVE_ASSIGN_OR_RETURN(const std::time_t lo, ParseDay(node.lo, false));
     TROVE_ASSIGN_OR_RETURN(const std::time_t hi, ParseDay(node.hi, false));
-    if (lo > hi) return Status::InvalidArgument("date range " + node.lo + ".." + node.hi + " ends before it starts");
+    if (lo > hi)
+      return Status::InvalidArgument("date range " + node.lo + ".." + node.hi +
+                                     " ends before it starts");
     std::vector<Xapian::Query> terms;
     std::tm day{};
     std::time_t t = lo;
     gmtime_r(&t, &day);
     while (t <= hi) {
       char buf[32];
-      std::snprintf(buf, sizeof buf, "%04d%02d%02d", day.tm_year + 1900, day.tm_mon + 1, day.tm_mday);
+      std::snprintf(buf, sizeof buf, "%04d%02d%02d", day.tm_year + 1900, day.tm_mon + 1,
+                    day.tm_mday);
       const std::string ymd(buf);
       // Whole year inside the range: one Y term.
       std::tm year_end = day;
@@ -242,7 +258,8 @@ class Builder {
       TROVE_ASSIGN_OR_RETURN(Xapian::Query q, Build(child));
       (node.kind == Kind::kAnd && IsPureFilter(child) ? filters : scored).push_back(q);
     }
-    if (node.kind == Kind::kOr) return Xapian::Query(Xapian::Query::OP_OR, scored.begin(), scored.end());
+    if (node.kind == Kind::kOr)
+      return Xapian::Query(Xapian::Query::OP_OR, scored.begin(), scored.end());
     Xapian::Query filter(Xapian::Query::OP_AND, filters.begin(), filters.end());
     if (scored.empty()) return Boolean(filter);
     Xapian::Query main(Xapian::Query::OP_AND, scored.begin(), scored.end());

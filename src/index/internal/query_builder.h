@@ -1,10 +1,10 @@
 // QueryNode trees to Xapian queries, term for term as document_builder.cc indexes them.
 #pragma once
 
-#include <xapian.h>
-
 #include <string>
 #include <vector>
+
+#include <xapian.h>
 
 #include "core/status.h"
 #include "index/index.h"

@@ -1,7 +1,7 @@
-#include <xapian.h>
-
 #include <algorithm>
 #include <charconv>
+
+#include <xapian.h>
 
 #include "index/index.h"
 #include "index/internal/occurrences.h"
@@ -50,8 +50,11 @@ class XapianReader final : public Reader {
       enquire.set_query(query);
       enquire.set_weighting_scheme(Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
       switch (request.sort) {
-        case SortOrder::kRelevance: break;
-        case SortOrder::kDateNewest: enquire.set_sort_by_value_then_relevance(internal::kSlotDate, true); break;
+        case SortOrder::kRelevance:
+          break;
+        case SortOrder::kDateNewest:
+          enquire.set_sort_by_value_then_relevance(internal::kSlotDate, true);
+          break;
         case SortOrder::kDateOldest:
           // Undated documents last in both orders: an empty value would sort first here.
           enquire.set_sort_by_key_then_relevance(&oldest_first_, false);
@@ -67,9 +70,9 @@ class XapianReader final : public Reader {
         enquire.add_matchspy(&from_spy);
         check_at_least = db_.get_doccount();  // facet counts over every match, not a sample
       }
-      const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
-                                                 static_cast<Xapian::doccount>(request.limit),
-                                                 check_at_least);
+      const Xapian::MSet mset =
+          enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
+                           static_cast<Xapian::doccount>(request.limit), check_at_least);
       SearchResult result;
       result.total = mset.get_matches_estimated();
       result.is_total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
@@ -141,9 +144,9 @@ class XapianReader final : public Reader {
       enquire.add_matchspy(&lang_spy);
       enquire.add_matchspy(&state_spy);
       enquire.get_mset(0, 0, db_.get_doccount());
-      for (const auto& [spy, out] : {std::pair{&type_spy, &stats.by_type},
-                                     std::pair{&lang_spy, &stats.by_lang},
-                                     std::pair{&state_spy, &stats.by_state}}) {
+      for (const auto& [spy, out] :
+           {std::pair{&type_spy, &stats.by_type}, std::pair{&lang_spy, &stats.by_lang},
+            std::pair{&state_spy, &stats.by_state}}) {
         std::uint64_t counted = 0;
         for (auto it = spy->values_begin(); it != spy->values_end(); ++it) {
           (*out)[*it] = it.get_termfreq();
@@ -194,7 +197,8 @@ class XapianReader final : public Reader {
 
 Result<std::unique_ptr<Reader>> Reader::Open(const std::string& index_dir) {
   const std::vector<std::string> shards = internal::ListShards(index_dir);
-  if (shards.empty()) return Status::NotFound("no index in " + index_dir + " (run trove ingest first)");
+  if (shards.empty())
+    return Status::NotFound("no index in " + index_dir + " (run trove ingest first)");
   try {
     Xapian::Database db;
     for (const std::string& path : shards) {
@@ -206,7 +210,8 @@ Result<std::unique_ptr<Reader>> Reader::Open(const std::string& index_dir) {
         return Status::Corrupt(path + " has an unreadable index format marker '" + found + "'");
       }
       if (version > internal::kIndexFormatVersion) {
-        return Status::Unsupported(path + " has index format " + found + ", newer than this trove reads (" +
+        return Status::Unsupported(path + " has index format " + found +
+                                   ", newer than this trove reads (" +
                                    std::to_string(internal::kIndexFormatVersion) + ")");
       }
       db.add_database(shard);

@@ -2,10 +2,10 @@
 // (docs/formats/index.md) and bumps kIndexFormatVersion.
 #pragma once
 
-#include <xapian.h>
-
 #include <string>
 #include <string_view>
+
+#include <xapian.h>
 
 namespace trove::index::internal {
 
@@ -13,13 +13,13 @@ inline constexpr int kIndexFormatVersion = 1;
 inline constexpr const char* kFormatKey = "trove.format";
 
 // Term prefixes. Text terms carry no prefix (folded form, positional).
-inline constexpr std::string_view kPrefixId = "Q";          // Q<id>: unique id
-inline constexpr std::string_view kPrefixStem = "Z";        // Z<stem of folded word>
-inline constexpr std::string_view kPrefixExact = "XE";      // XE<word as written>
-inline constexpr std::string_view kPrefixTitle = "S";       // S<folded title word>, positional
-inline constexpr std::string_view kPrefixPath = "P";        // P<folded path word>, positional
-inline constexpr std::string_view kPrefixName = "XN";       // XN<folded file name word>
-inline constexpr std::string_view kPrefixFrom = "XF";       // XF<folded word or address>
+inline constexpr std::string_view kPrefixId = "Q";      // Q<id>: unique id
+inline constexpr std::string_view kPrefixStem = "Z";    // Z<stem of folded word>
+inline constexpr std::string_view kPrefixExact = "XE";  // XE<word as written>
+inline constexpr std::string_view kPrefixTitle = "S";   // S<folded title word>, positional
+inline constexpr std::string_view kPrefixPath = "P";    // P<folded path word>, positional
+inline constexpr std::string_view kPrefixName = "XN";   // XN<folded file name word>
+inline constexpr std::string_view kPrefixFrom = "XF";   // XF<folded word or address>
 inline constexpr std::string_view kPrefixTo = "XT";
 inline constexpr std::string_view kPrefixCc = "XC";
 inline constexpr std::string_view kPrefixBcc = "XB";
@@ -35,8 +35,8 @@ inline constexpr std::string_view kPrefixYear = "Y";        // Y<YYYY>
 inline constexpr std::string_view kPrefixMessageId = "XI";  // XI<message-id>
 
 // Value slots.
-inline constexpr Xapian::valueno kSlotDate = 0;         // sortable_serialise(seconds)
-inline constexpr Xapian::valueno kSlotType = 1;         // family, for the facet
+inline constexpr Xapian::valueno kSlotDate = 0;  // sortable_serialise(seconds)
+inline constexpr Xapian::valueno kSlotType = 1;  // family, for the facet
 inline constexpr Xapian::valueno kSlotLang = 2;
 inline constexpr Xapian::valueno kSlotYear = 3;
 inline constexpr Xapian::valueno kSlotFrom = 4;         // first sender's address

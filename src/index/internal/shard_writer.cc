@@ -18,14 +18,13 @@ Status ShardWriter::Add(const PreparedDocument& prepared) {
     }
     const Xapian::docid docid = *hit;
     Xapian::Document existing = db_.get_document(docid);
-    std::vector<Occurrence> occurrences =
-        DecodeOccurrences(existing.get_value(kSlotOccurrences));
-    const bool is_known = std::find(occurrences.begin(), occurrences.end(),
-                                    prepared.occurrence) != occurrences.end();
+    std::vector<Occurrence> occurrences = DecodeOccurrences(existing.get_value(kSlotOccurrences));
+    const bool is_known =
+        std::find(occurrences.begin(), occurrences.end(), prepared.occurrence) != occurrences.end();
     // Same bytes, same extraction: keep what is there, unless it is the record of a failure
     // and this copy was extracted successfully (a retry).
-    const bool is_upgrade = existing.get_value(kSlotState) != "indexed" &&
-                            incoming.get_value(kSlotState) == "indexed";
+    const bool is_upgrade =
+        existing.get_value(kSlotState) != "indexed" && incoming.get_value(kSlotState) == "indexed";
     if (is_known && !is_upgrade) return Status::Ok();
     if (!is_known) occurrences.push_back(prepared.occurrence);
     Xapian::Document& target = is_upgrade ? incoming : existing;
@@ -43,8 +42,7 @@ Status ShardWriter::AddOccurrence(const std::string& id, const Occurrence& occur
     Xapian::PostingIterator hit = db_.postlist_begin(id_term);
     if (hit == db_.postlist_end(id_term)) return Status::NotFound("no document " + id);
     Xapian::Document doc = db_.get_document(*hit);
-    std::vector<Occurrence> occurrences =
-        DecodeOccurrences(doc.get_value(kSlotOccurrences));
+    std::vector<Occurrence> occurrences = DecodeOccurrences(doc.get_value(kSlotOccurrences));
     if (std::find(occurrences.begin(), occurrences.end(), occurrence) != occurrences.end()) {
       return Status::Ok();
     }
@@ -70,8 +68,7 @@ Result<std::string> ShardWriter::FirstPath(const std::string& id) {
     const std::string id_term = Term(kPrefixId, id);
     Xapian::PostingIterator hit = db_.postlist_begin(id_term);
     if (hit == db_.postlist_end(id_term)) return Status::NotFound("no document " + id);
-    const auto occurrences =
-        DecodeOccurrences(db_.get_document(*hit).get_value(kSlotOccurrences));
+    const auto occurrences = DecodeOccurrences(db_.get_document(*hit).get_value(kSlotOccurrences));
     if (occurrences.empty()) return Status::NotFound("document " + id + " has no place");
     return occurrences.front().path;
   } catch (const Xapian::Error& e) {
@@ -79,7 +76,8 @@ Result<std::string> ShardWriter::FirstPath(const std::string& id) {
   }
 }
 
-Status ShardWriter::RemoveSource(const std::string& source_key, std::vector<std::string>* deleted_ids) {
+Status ShardWriter::RemoveSource(const std::string& source_key,
+                                 std::vector<std::string>* deleted_ids) {
   const std::string source_term = Term(kPrefixSource, source_key);
   try {
     std::vector<Xapian::docid> docids;
@@ -88,13 +86,13 @@ Status ShardWriter::RemoveSource(const std::string& source_key, std::vector<std:
     }
     for (const Xapian::docid docid : docids) {
       Xapian::Document doc = db_.get_document(docid);
-      std::vector<Occurrence> occurrences =
-          DecodeOccurrences(doc.get_value(kSlotOccurrences));
+      std::vector<Occurrence> occurrences = DecodeOccurrences(doc.get_value(kSlotOccurrences));
       std::erase_if(occurrences,
                     [&](const Occurrence& occ) { return occ.source_key == source_key; });
       if (occurrences.empty()) {
         for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
-          if ((*it).rfind(kPrefixId, 0) == 0) deleted_ids->push_back((*it).substr(kPrefixId.size()));
+          if ((*it).rfind(kPrefixId, 0) == 0)
+            deleted_ids->push_back((*it).substr(kPrefixId.size()));
         }
         db_.delete_document(docid);
       } else {

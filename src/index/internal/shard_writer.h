@@ -2,10 +2,10 @@
 // threaded Writer (writer.cc) gives each shard to one thread at a time.
 #pragma once
 
-#include <xapian.h>
-
 #include <string>
 #include <vector>
+
+#include <xapian.h>
 
 #include "core/status.h"
 #include "index/index.h"

@@ -24,7 +24,9 @@ std::size_t ShardFor(const std::string& id, std::size_t shard_count) {
   std::size_t value = 0;
   for (std::size_t i = 0; i < id.size() && i < 8; ++i) {
     const char ch = id[i];
-    const int digit = (ch >= '0' && ch <= '9') ? ch - '0' : (ch >= 'a' && ch <= 'f') ? ch - 'a' + 10 : 0;
+    const int digit = (ch >= '0' && ch <= '9')   ? ch - '0'
+                      : (ch >= 'a' && ch <= 'f') ? ch - 'a' + 10
+                                                 : 0;
     value = value * 16 + static_cast<std::size_t>(digit);
   }
   return shard_count == 0 ? 0 : value % shard_count;

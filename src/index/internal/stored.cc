@@ -22,7 +22,8 @@ std::string CompressRecord(const DocumentRecord& record) {
 
 Result<DocumentRecord> DecompressRecord(std::string_view data) {
   const unsigned long long size = ZSTD_getFrameContentSize(data.data(), data.size());
-  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > kMaxStoredBytes) {
+  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN ||
+      size > kMaxStoredBytes) {
     return Status::Corrupt("stored document data is not a zstd frame");
   }
   std::string raw(static_cast<std::size_t>(size), '\0');

@@ -5,8 +5,6 @@
 //
 // Whether a document exists is answered without waiting for those threads: from a read-only
 // view of the last commit, corrected by the ids added and removed since.
-#include <xapian.h>
-
 #include <algorithm>
 #include <charconv>
 #include <condition_variable>
@@ -16,6 +14,8 @@
 #include <mutex>
 #include <thread>
 #include <unordered_set>
+
+#include <xapian.h>
 
 #include "index/index.h"
 #include "index/internal/schema.h"
@@ -53,7 +53,8 @@ class ShardThread {
   void Enqueue(std::function<Status(ShardWriter&)> op, std::size_t bytes = 0) {
     std::unique_lock lock(mu_);
     room_.wait(lock, [this] {
-      return queue_.empty() || (queue_.size() < kMaxQueuedOperations && queued_bytes_ < kMaxQueuedBytes);
+      return queue_.empty() ||
+             (queue_.size() < kMaxQueuedOperations && queued_bytes_ < kMaxQueuedBytes);
     });
     queue_.push_back(Operation{std::move(op), bytes});
     queued_bytes_ += bytes;
@@ -149,7 +150,8 @@ class ThreadedWriter final : public Writer {
   Status AddOccurrence(const std::string& id, const Occurrence& occurrence) override {
     TROVE_ASSIGN_OR_RETURN(const bool exists, Contains(id));
     if (!exists) return Status::NotFound("no document " + id);
-    ShardOf(id).Enqueue([id, occurrence](ShardWriter& w) { return w.AddOccurrence(id, occurrence); });
+    ShardOf(id).Enqueue(
+        [id, occurrence](ShardWriter& w) { return w.AddOccurrence(id, occurrence); });
     return Status::Ok();
   }
 
@@ -199,7 +201,9 @@ class ThreadedWriter final : public Writer {
   int shard_count() const override { return static_cast<int>(shards_.size()); }
 
  private:
-  ShardThread& ShardOf(const std::string& id) { return *shards_[internal::ShardFor(id, shards_.size())]; }
+  ShardThread& ShardOf(const std::string& id) {
+    return *shards_[internal::ShardFor(id, shards_.size())];
+  }
 
   std::vector<std::unique_ptr<ShardThread>> shards_;
   // Ids added and deleted since the last commit, which the committed view does not show yet.
@@ -246,7 +250,8 @@ Result<std::unique_ptr<Writer>> Writer::Open(const std::string& index_dir, int s
       return Status::IOError("cannot open index " + path + ": " + e.get_description());
     }
   }
-  return std::unique_ptr<Writer>(std::make_unique<ThreadedWriter>(std::move(shards), std::move(readers)));
+  return std::unique_ptr<Writer>(
+      std::make_unique<ThreadedWriter>(std::move(shards), std::move(readers)));
 }
 
 }  // namespace trove::index

@@ -1,9 +1,9 @@
 #include "pipeline/internal/protocol.h"
 
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
+
+#include <unistd.h>
 
 namespace trove::pipeline::internal {
 namespace {
@@ -53,9 +53,9 @@ std::uint32_t DecodeLength(const char* p) {
 Status WriteFrame(int fd, MessageType type, std::string_view payload) {
   if (payload.size() > kMaxFrameBytes) return Status::LimitExceeded("frame too large");
   const auto len = static_cast<std::uint32_t>(payload.size());
-  const char header[kHeaderBytes] = {static_cast<char>(len & 0xFF), static_cast<char>((len >> 8) & 0xFF),
-                                     static_cast<char>((len >> 16) & 0xFF), static_cast<char>(len >> 24),
-                                     static_cast<char>(type)};
+  const char header[kHeaderBytes] = {
+      static_cast<char>(len & 0xFF), static_cast<char>((len >> 8) & 0xFF),
+      static_cast<char>((len >> 16) & 0xFF), static_cast<char>(len >> 24), static_cast<char>(type)};
   TROVE_RETURN_IF_ERROR(WriteAll(fd, header, kHeaderBytes));
   return WriteAll(fd, payload.data(), payload.size());
 }

@@ -6,7 +6,8 @@ namespace trove::pipeline::internal {
 
 namespace fs = std::filesystem;
 
-std::unique_ptr<Walker> Walker::ForSources(std::vector<std::string> sources, std::string exclude_dir) {
+std::unique_ptr<Walker> Walker::ForSources(std::vector<std::string> sources,
+                                           std::string exclude_dir) {
   return std::unique_ptr<Walker>(new Walker(std::move(sources), std::move(exclude_dir), true));
 }
 
@@ -26,7 +27,8 @@ std::optional<Discovered> Walker::Describe(const fs::path& path) {
     return std::nullopt;  // devices, sockets, fifos: not documents
   }
   found.size = static_cast<std::uint64_t>(st.st_size);
-  found.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+  found.mtime_ns =
+      static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
   ++found_;
   return found;
 }

@@ -22,7 +22,8 @@ struct Discovered {
 class Walker {
  public:
   // Walks files and folders (recursively), leaving out `exclude_dir` (the collection itself).
-  static std::unique_ptr<Walker> ForSources(std::vector<std::string> sources, std::string exclude_dir);
+  static std::unique_ptr<Walker> ForSources(std::vector<std::string> sources,
+                                            std::string exclude_dir);
   // Exactly these files.
   static std::unique_ptr<Walker> ForFiles(std::vector<std::string> paths);
 
@@ -33,7 +34,9 @@ class Walker {
 
  private:
   Walker(std::vector<std::string> sources, std::string exclude_dir, bool is_recursive)
-      : sources_(std::move(sources)), exclude_dir_(std::move(exclude_dir)), is_recursive_(is_recursive) {}
+      : sources_(std::move(sources)),
+        exclude_dir_(std::move(exclude_dir)),
+        is_recursive_(is_recursive) {}
   std::optional<Discovered> Describe(const std::filesystem::path& path);
 
   std::vector<std::string> sources_;

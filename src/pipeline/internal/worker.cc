@@ -1,10 +1,10 @@
 #include "pipeline/internal/worker.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
-#include <nlohmann/json.hpp>
 #include <new>
+
+#include <nlohmann/json.hpp>
+#include <sys/stat.h>
 
 #include "analyze/language.h"
 #include "core/file.h"
@@ -17,7 +17,8 @@ namespace trove::pipeline::internal {
 using nlohmann::json;
 
 std::string EncodeTask(const Task& task) {
-  const auto bytes = json::to_msgpack(json{{"key", task.source_key}, {"path", task.path}, {"skip", task.skip}});
+  const auto bytes =
+      json::to_msgpack(json{{"key", task.source_key}, {"path", task.path}, {"skip", task.skip}});
   return std::string(bytes.begin(), bytes.end());
 }
 
@@ -32,8 +33,12 @@ Result<Task> DecodeTask(std::string_view payload) {
 }
 
 std::string EncodeBegin(const Begin& b) {
-  const auto bytes = json::to_msgpack(json{{"chain", b.chain}, {"id", b.id}, {"par", b.parent_id},
-                                           {"name", b.name}, {"mt", b.media_type}, {"size", b.size}});
+  const auto bytes = json::to_msgpack(json{{"chain", b.chain},
+                                           {"id", b.id},
+                                           {"par", b.parent_id},
+                                           {"name", b.name},
+                                           {"mt", b.media_type},
+                                           {"size", b.size}});
   return std::string(bytes.begin(), bytes.end());
 }
 
@@ -62,7 +67,8 @@ std::string EncodeDocument(const DocumentRecord& record, const std::string& blob
 Result<std::pair<DocumentRecord, std::string>> DecodeDocument(std::string_view payload) {
   if (payload.size() < 4) return Status::Corrupt("document message too short");
   std::uint32_t len = 0;
-  for (int i = 0; i < 4; ++i) len |= static_cast<std::uint32_t>(static_cast<unsigned char>(payload[i])) << (8 * i);
+  for (int i = 0; i < 4; ++i)
+    len |= static_cast<std::uint32_t>(static_cast<unsigned char>(payload[i])) << (8 * i);
   if (payload.size() - 4 < len) return Status::Corrupt("document message truncated");
   TROVE_ASSIGN_OR_RETURN(DocumentRecord record, DecodeRecord(payload.substr(4, len)));
   return std::pair{std::move(record), std::string(payload.substr(4 + len))};
@@ -106,7 +112,9 @@ class RecursingSink final : public extract::ChildSink {
 class Worker {
  public:
   Worker(int in_fd, int out_fd, const IngestOptions& options)
-      : in_fd_(in_fd), out_fd_(out_fd), options_(options),
+      : in_fd_(in_fd),
+        out_fd_(out_fd),
+        options_(options),
         registry_(options.registry_factory ? options.registry_factory()
                                            : extract::Registry::CreateDefault()) {}
 
@@ -140,10 +148,10 @@ class Worker {
     record.media_type = extract::DetectMediaType(bytes, place.name, place.hint);
     record.type = std::string(extract::TypeFamily(record.media_type));
 
-    TROVE_RETURN_IF_ERROR(WriteFrame(
-        out_fd_, MessageType::kBegin,
-        EncodeBegin(Begin{place.chain, record.id, place.parent_id, place.name, record.media_type,
-                          record.size})));
+    TROVE_RETURN_IF_ERROR(
+        WriteFrame(out_fd_, MessageType::kBegin,
+                   EncodeBegin(Begin{place.chain, record.id, place.parent_id, place.name,
+                                     record.media_type, record.size})));
     auto decision = ReadFrame(in_fd_);
     if (!decision.ok()) return decision.status();
     if (!decision->has_value() || (*decision)->type != MessageType::kDecision) {
@@ -239,8 +247,8 @@ class Worker {
       }
     } catch (const std::bad_alloc&) {
       record.state = DocState::kFailed;
-      record.reason = "ran out of memory (limit " +
-                      std::to_string(options_.memory_limit_bytes >> 20) + " MB)";
+      record.reason =
+          "ran out of memory (limit " + std::to_string(options_.memory_limit_bytes >> 20) + " MB)";
     } catch (const std::exception& e) {
       record.state = DocState::kFailed;
       record.reason = std::string("parser error: ") + e.what();

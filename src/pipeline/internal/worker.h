@@ -14,8 +14,8 @@ namespace trove::pipeline::internal {
 
 struct Task {
   std::string source_key;
-  std::string path;                // absolute path of the source file
-  std::vector<std::string> skip;   // path chains not to extract again (they crashed a worker)
+  std::string path;               // absolute path of the source file
+  std::vector<std::string> skip;  // path chains not to extract again (they crashed a worker)
 };
 
 struct Begin {

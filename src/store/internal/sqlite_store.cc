@@ -1,6 +1,6 @@
-#include <sqlite3.h>
-
 #include <ctime>
+
+#include <sqlite3.h>
 
 #include "store/store.h"
 
@@ -56,7 +56,8 @@ class Statement {
   Statement& operator=(const Statement&) = delete;
 
   Status status() const {
-    return stmt_ != nullptr ? Status::Ok() : Status::IOError(std::string("store: ") + sqlite3_errmsg(db_));
+    return stmt_ != nullptr ? Status::Ok()
+                            : Status::IOError(std::string("store: ") + sqlite3_errmsg(db_));
   }
   Statement& Bind(int idx, const std::string& value) {
     sqlite3_bind_text(stmt_, idx, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
@@ -145,7 +146,9 @@ class SqliteStore final : public Store {
   Status Commit() override { return Exec("COMMIT"); }
 
   Result<std::optional<SourceFile>> FindSource(const std::string& path) override {
-    Statement st(db_, (std::string("SELECT ") + kSourceColumns + " FROM source_files WHERE path = ?").c_str());
+    Statement st(
+        db_,
+        (std::string("SELECT ") + kSourceColumns + " FROM source_files WHERE path = ?").c_str());
     TROVE_RETURN_IF_ERROR(st.status());
     st.Bind(1, path);
     const int rc = st.Step();
@@ -156,16 +159,25 @@ class SqliteStore final : public Store {
 
   Status PutSource(const SourceFile& s) override {
     Statement st(db_, (std::string("INSERT OR REPLACE INTO source_files (") + kSourceColumns +
-                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)").c_str());
+                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                          .c_str());
     TROVE_RETURN_IF_ERROR(st.status());
-    st.Bind(1, s.path).Bind(2, s.key).Bind(3, static_cast<std::int64_t>(s.size)).Bind(4, s.mtime_ns);
-    st.Bind(5, s.content_hash).Bind(6, s.state).Bind(7, s.reason).Bind(8, s.media_type).Bind(9, s.run_id);
+    st.Bind(1, s.path)
+        .Bind(2, s.key)
+        .Bind(3, static_cast<std::int64_t>(s.size))
+        .Bind(4, s.mtime_ns);
+    st.Bind(5, s.content_hash)
+        .Bind(6, s.state)
+        .Bind(7, s.reason)
+        .Bind(8, s.media_type)
+        .Bind(9, s.run_id);
     return st.Run();
   }
 
   Result<std::vector<SourceFile>> SourcesInState(const std::string& state) override {
     Statement st(db_, (std::string("SELECT ") + kSourceColumns +
-                       " FROM source_files WHERE state = ? ORDER BY path").c_str());
+                       " FROM source_files WHERE state = ? ORDER BY path")
+                          .c_str());
     TROVE_RETURN_IF_ERROR(st.status());
     st.Bind(1, state);
     std::vector<SourceFile> out;
@@ -197,12 +209,17 @@ class SqliteStore final : public Store {
                  "INSERT OR REPLACE INTO problems (source_key, path, state, reason, media_type) "
                  "VALUES (?, ?, ?, ?, ?)");
     TROVE_RETURN_IF_ERROR(st.status());
-    st.Bind(1, p.source_key).Bind(2, p.path).Bind(3, p.state).Bind(4, p.reason).Bind(5, p.media_type);
+    st.Bind(1, p.source_key)
+        .Bind(2, p.path)
+        .Bind(3, p.state)
+        .Bind(4, p.reason)
+        .Bind(5, p.media_type);
     return st.Run();
   }
 
   Result<std::vector<Problem>> ListProblems() override {
-    Statement st(db_, "SELECT source_key, path, state, reason, media_type FROM problems ORDER BY path");
+    Statement st(db_,
+                 "SELECT source_key, path, state, reason, media_type FROM problems ORDER BY path");
     TROVE_RETURN_IF_ERROR(st.status());
     std::vector<Problem> out;
     int rc;
@@ -222,17 +239,20 @@ class SqliteStore final : public Store {
   }
 
   Status FinishRun(std::int64_t run_id, const std::string& summary_json) override {
-    Statement st(db_, "UPDATE runs SET finished = ?, state = 'completed', summary = ? WHERE id = ?");
+    Statement st(db_,
+                 "UPDATE runs SET finished = ?, state = 'completed', summary = ? WHERE id = ?");
     TROVE_RETURN_IF_ERROR(st.status());
     st.Bind(1, static_cast<std::int64_t>(std::time(nullptr))).Bind(2, summary_json).Bind(3, run_id);
     return st.Run();
   }
 
   Result<std::optional<Run>> LastRun() override {
-    Statement st(db_, "SELECT id, started, finished, state, summary FROM runs ORDER BY id DESC LIMIT 1");
+    Statement st(db_,
+                 "SELECT id, started, finished, state, summary FROM runs ORDER BY id DESC LIMIT 1");
     TROVE_RETURN_IF_ERROR(st.status());
     const int rc = st.Step();
-    if (rc == SQLITE_ROW) return std::optional<Run>(Run{st.Int(0), st.Int(1), st.Int(2), st.Text(3), st.Text(4)});
+    if (rc == SQLITE_ROW)
+      return std::optional<Run>(Run{st.Int(0), st.Int(1), st.Int(2), st.Text(3), st.Text(4)});
     if (rc == SQLITE_DONE) return std::optional<Run>();
     return Status::IOError(std::string("store: ") + sqlite3_errmsg(db_));
   }
@@ -245,9 +265,8 @@ class SqliteStore final : public Store {
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close_v2(db);
