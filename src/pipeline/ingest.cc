@@ -68,7 +68,8 @@ std::string SignalReason(int status) {
     if (sig == SIGKILL) return "parser was killed (out of memory?)";
     return "parser crashed (signal " + std::to_string(sig) + ": " + strsignal(sig) + ")";
   }
-  if (WIFEXITED(status)) return "parser exited with status " + std::to_string(WEXITSTATUS(status));
+  // A sanitizer or a library's abort handler turns a crash into an exit with a failure status.
+  if (WIFEXITED(status)) return "parser crashed (exit status " + std::to_string(WEXITSTATUS(status)) + ")";
   return "parser stopped";
 }
 
