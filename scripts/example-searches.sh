@@ -15,4 +15,4 @@ run 'Francois Hollande'
 run 'type:email'
 run --facets 'date:2010..2020'
 echo
-echo "More: $trove search --collection $collection --help, and docs/search.md"
+echo "More: $trove search --help, and docs/search.md; what failed and why: $trove failures --collection $collection"
