@@ -44,9 +44,10 @@ void CollectWords(const QueryNode& node, bool is_negated, std::vector<std::strin
   }
 }
 
-// True for a conjunction of plain words only: the queries that are worth relaxing.
+// True for a conjunction of plain words only: the queries that are worth relaxing. A phrase
+// that the user typed as one word ("slip-flow", "l'élection") counts as a word.
 bool IsPlainConjunction(const QueryNode& node, std::size_t* word_count) {
-  if (node.kind == Kind::kWord && node.field.empty()) {
+  if ((node.kind == Kind::kWord || node.kind == Kind::kPhrase) && node.field.empty()) {
     ++*word_count;
     return true;
   }

@@ -228,6 +228,15 @@ TEST_F(SearchTest, RelaxesAConjunctionThatMatchesNothingIntoOr) {
   EXPECT_EQ(response->parsed, "(alpha OR beta OR gamma)");
 }
 
+TEST_F(SearchTest, RelaxesAConjunctionWithAHyphenatedWord) {
+  Write({Doc("flow.txt", "slip flow regime"), Doc("other.txt", "boundary layer")});
+  const Result<SearchResponse> response = Run("slip-flow boundary heating");
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  EXPECT_EQ(response->total, 2u);
+  EXPECT_THAT(response->notice, HasSubstr("3 words"));
+  EXPECT_EQ(response->parsed, "(\"slip flow\" OR boundary OR heating)");
+}
+
 TEST_F(SearchTest, DoesNotRelaxWhenSomethingMatches) {
   Write({Doc("all.txt", "alpha beta gamma"), Doc("two.txt", "alpha beta")});
   const Result<SearchResponse> response = Run("alpha beta gamma");
