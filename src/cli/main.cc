@@ -349,6 +349,11 @@ int Main(int argc, char** argv) {
   ingest_cmd->add_option("--timeout", ingest.timeout_seconds, "seconds one document may take")
       ->capture_default_str();
   ingest_cmd
+      ->add_option("--commit-every", ingest.commit_every_seconds,
+                   "commit at least every N seconds (an interrupted run redoes at most that)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  ingest_cmd
       ->add_option("--shards", ingest.shard_count,
                    "index shards for a new collection (default: one per core, at most 4)")
       ->check(CLI::Range(1, 64));

@@ -44,7 +44,9 @@ class KillNine(unittest.TestCase):
         rng = random.Random(20261125)
         interrupted = 0
         for _ in range(KILLS):
-            proc = subprocess.Popen([TROVE, "ingest", "--jobs", "2", "--collection", killed, self.corpus],
+            # Commit every second, so that kills fall between commits as well as before the first.
+            proc = subprocess.Popen([TROVE, "ingest", "--jobs", "2", "--commit-every", "1", "--collection", killed,
+                                     self.corpus],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(rng.uniform(0.05, 1.0))
             proc.send_signal(signal.SIGKILL)
