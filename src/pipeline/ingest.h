@@ -30,10 +30,11 @@ struct IngestOptions {
   std::uint64_t max_expanded_bytes = 20ull << 30;  // bytes unpacked from one source file
   extract::Limits limits;
 
-  // Commit the index and ledger at least this often. A commit costs seconds on a large index
-  // (bench/RESULTS.md); an interrupted run redoes at most this much.
-  std::uint64_t commit_every_documents = 20'000;
-  int commit_every_seconds = 30;
+  // Commit the index and ledger at least this often; an interrupted run redoes at most this
+  // much. Fewer commits are not faster: Xapian flushes every 10,000 changes anyway, and
+  // committing every 5,000 documents measured faster than that (bench/RESULTS.md, section 2).
+  std::uint64_t commit_every_documents = 5'000;
+  int commit_every_seconds = 10;
 
   // Builds the extractors inside each worker. Default: extract::Registry::CreateDefault.
   std::function<std::unique_ptr<extract::Registry>()> registry_factory;
