@@ -171,7 +171,7 @@ class OdfReader {
   Result<Extraction> Run() {
     TROVE_RETURN_IF_ERROR(CheckNotEncrypted());
     pugi::xml_document content;
-    Status status = ReadXml("content.xml", content);
+    Status status = ReadXml(package_, "content.xml", content);
     if (status.Is(StatusCode::kNotFound)) return Status::Corrupt(status.message());
     TROVE_RETURN_IF_ERROR(status);
 
@@ -203,25 +203,12 @@ class OdfReader {
     return {};
   }
 
-  Status ReadXml(const std::string& part, pugi::xml_document& doc) {
-    Result<std::string> bytes = package_.Read(part);
-    if (!bytes.ok()) return bytes.status();
-    return ParseXml(*bytes, part, doc);
-  }
-
-  // A missing or damaged optional part is skipped; a limit is still an error.
-  Result<bool> ReadOptionalXml(const std::string& part, pugi::xml_document& doc) {
-    Status status = ReadXml(part, doc);
-    if (status.ok()) return true;
-    if (status.Is(StatusCode::kLimitExceeded)) return status;
-    return false;
-  }
-
   // Password-protected ODF keeps its zip structure but encrypts members; the manifest says so
   // with <manifest:encryption-data>.
   Status CheckNotEncrypted() {
     pugi::xml_document manifest;
-    TROVE_ASSIGN_OR_RETURN(const bool found, ReadOptionalXml("META-INF/manifest.xml", manifest));
+    TROVE_ASSIGN_OR_RETURN(const bool found,
+                           ReadOptionalXml(package_, "META-INF/manifest.xml", manifest));
     if (!found) return Status::Ok();
     bool is_encrypted = false;
     WalkXml(
@@ -237,7 +224,7 @@ class OdfReader {
 
   Status ReadMasterPages() {
     pugi::xml_document styles;
-    TROVE_ASSIGN_OR_RETURN(const bool found, ReadOptionalXml("styles.xml", styles));
+    TROVE_ASSIGN_OR_RETURN(const bool found, ReadOptionalXml(package_, "styles.xml", styles));
     if (!found) return Status::Ok();
     const pugi::xml_node master_styles = FindChild(styles.document_element(), "master-styles");
     for (const pugi::xml_node& master_page : master_styles.children()) {
@@ -257,7 +244,7 @@ class OdfReader {
 
   Status ReadMeta(bool is_text_document) {
     pugi::xml_document meta;
-    TROVE_ASSIGN_OR_RETURN(const bool found, ReadOptionalXml("meta.xml", meta));
+    TROVE_ASSIGN_OR_RETURN(const bool found, ReadOptionalXml(package_, "meta.xml", meta));
     if (!found) return Status::Ok();
     const pugi::xml_node fields = FindChild(meta.document_element(), "meta");
     std::string initial_creator, last_creator;

@@ -266,4 +266,18 @@ std::string RelationshipsPartFor(std::string_view source_part) {
          std::string(source_part.substr(slash + 1)) + ".rels";
 }
 
+Status ReadXml(ZipPackage& package, const std::string& part, pugi::xml_document& doc) {
+  Result<std::string> bytes = package.Read(part);
+  if (!bytes.ok()) return bytes.status();
+  return ParseXml(*bytes, part, doc);
+}
+
+Result<bool> ReadOptionalXml(ZipPackage& package, const std::string& part,
+                             pugi::xml_document& doc) {
+  Status status = ReadXml(package, part, doc);
+  if (status.ok()) return true;
+  if (status.Is(StatusCode::kLimitExceeded)) return status;
+  return false;
+}
+
 }  // namespace trove::extract::internal

@@ -11,6 +11,7 @@
 #include <pugixml.hpp>
 
 #include "core/status.h"
+#include "extract/office/zip_package.h"
 
 namespace trove::extract::internal {
 
@@ -69,6 +70,13 @@ void WalkXml(const pugi::xml_node& root, Enter&& enter, Leave&& leave) {
 // Parses `xml` into `doc`. Corrupt("<member>: <pugixml's reason> at offset N") on failure.
 // DOCTYPEs and entities other than the predefined ones are never expanded.
 Status ParseXml(std::string_view xml, std::string_view member, pugi::xml_document& doc);
+
+// Reads and parses one part of `package`. NotFound when absent; other errors name the member.
+Status ReadXml(ZipPackage& package, const std::string& part, pugi::xml_document& doc);
+
+// Like ReadXml for parts we can do without: a missing or damaged one is skipped (false), but a
+// limit is still an error, so that a bomb hidden in a footer is reported.
+Result<bool> ReadOptionalXml(ZipPackage& package, const std::string& part, pugi::xml_document& doc);
 
 // Seconds since the epoch for "2007-09-15T09:02:31Z", "2012-01-10T14:27:05.36",
 // "2009-04-28T10:06:56+01:00" or "2009-04-28"; a missing zone means UTC. nullopt when malformed.

@@ -170,7 +170,7 @@ class OoxmlReader {
     if (main_part.empty()) return Status::Corrupt("OOXML package without a main document part");
 
     pugi::xml_document main;
-    Status status = ReadXml(main_part, main);
+    Status status = ReadXml(package_, main_part, main);
     if (status.Is(StatusCode::kNotFound)) return Status::Corrupt(status.message());
     TROVE_RETURN_IF_ERROR(status);
     const std::string_view root_name = LocalName(main.document_element());
@@ -201,26 +201,10 @@ class OoxmlReader {
   }
 
  private:
-  // Reads and parses one part. NotFound when absent; other errors name the member.
-  Status ReadXml(const std::string& part, pugi::xml_document& doc) {
-    Result<std::string> bytes = package_.Read(part);
-    if (!bytes.ok()) return bytes.status();
-    return ParseXml(*bytes, part, doc);
-  }
-
-  // Like ReadXml for parts we can do without: a missing or damaged one is skipped (false), but
-  // a limit is still an error, so that a bomb hidden in a footer is reported.
-  Result<bool> ReadOptionalXml(const std::string& part, pugi::xml_document& doc) {
-    Status status = ReadXml(part, doc);
-    if (status.ok()) return true;
-    if (status.Is(StatusCode::kLimitExceeded)) return status;
-    return false;
-  }
-
   Status ReadRelationships(const std::string& source_part, std::vector<Relationship>& out) {
     pugi::xml_document rels;
     TROVE_ASSIGN_OR_RETURN(const bool found,
-                           ReadOptionalXml(RelationshipsPartFor(source_part), rels));
+                           ReadOptionalXml(package_, RelationshipsPartFor(source_part), rels));
     if (found) out = ParseRelationships(rels, source_part);
     return Status::Ok();
   }
@@ -239,7 +223,8 @@ class OoxmlReader {
           continue;
         }
         pugi::xml_document part;
-        TROVE_ASSIGN_OR_RETURN(const bool found, ReadOptionalXml(relationship.target, part));
+        TROVE_ASSIGN_OR_RETURN(const bool found,
+                               ReadOptionalXml(package_, relationship.target, part));
         if (!found) continue;
         text_.Separate('\n');
         AppendRunText(part.document_element(), text_);
@@ -273,7 +258,8 @@ class OoxmlReader {
       const auto target = target_by_id.find(std::string(RelationshipIdAttribute(sheet)));
       if (target == target_by_id.end() || target->second.empty()) continue;
       pugi::xml_document worksheet;
-      TROVE_ASSIGN_OR_RETURN(const bool found, ReadOptionalXml(target->second, worksheet));
+      TROVE_ASSIGN_OR_RETURN(const bool found,
+                             ReadOptionalXml(package_, target->second, worksheet));
       if (!found) continue;
       if (!text_.empty()) {
         text_.Separate('\n');
@@ -305,7 +291,7 @@ class OoxmlReader {
 
   Status ReadSharedStrings(const std::string& part, std::vector<std::string>& out) {
     pugi::xml_document doc;
-    TROVE_ASSIGN_OR_RETURN(const bool found, ReadOptionalXml(part, doc));
+    TROVE_ASSIGN_OR_RETURN(const bool found, ReadOptionalXml(package_, part, doc));
     if (!found) return Status::Ok();
     for (const pugi::xml_node& item : doc.document_element().children()) {
       if (LocalName(item) != "si") continue;
@@ -386,7 +372,7 @@ class OoxmlReader {
     for (std::size_t slide_idx = 0; slide_idx < slides.size() && !text_.full(); ++slide_idx) {
       if (slide_idx > 0) text_.Append(kPageBreak);
       pugi::xml_document slide;
-      TROVE_ASSIGN_OR_RETURN(const bool found, ReadOptionalXml(slides[slide_idx], slide));
+      TROVE_ASSIGN_OR_RETURN(const bool found, ReadOptionalXml(package_, slides[slide_idx], slide));
       if (!found) continue;
       AppendRunText(slide.document_element(), text_);
       std::vector<Relationship> slide_rels;
@@ -398,7 +384,8 @@ class OoxmlReader {
             continue;
           }
           pugi::xml_document part;
-          TROVE_ASSIGN_OR_RETURN(const bool part_found, ReadOptionalXml(relationship.target, part));
+          TROVE_ASSIGN_OR_RETURN(const bool part_found,
+                                 ReadOptionalXml(package_, relationship.target, part));
           if (!part_found) continue;
           text_.Separate('\n');
           if (wanted == "notesSlide") {
@@ -424,7 +411,7 @@ class OoxmlReader {
 
   Status ReadCoreProperties(const std::string& part) {
     pugi::xml_document doc;
-    TROVE_ASSIGN_OR_RETURN(const bool found, ReadOptionalXml(part, doc));
+    TROVE_ASSIGN_OR_RETURN(const bool found, ReadOptionalXml(package_, part, doc));
     if (!found) return Status::Ok();
     std::optional<std::int64_t> created, modified;
     for (const pugi::xml_node& property : doc.document_element().children()) {
@@ -453,7 +440,7 @@ class OoxmlReader {
 
   Status ReadAppProperties(const std::string& part) {
     pugi::xml_document doc;
-    TROVE_ASSIGN_OR_RETURN(const bool found, ReadOptionalXml(part, doc));
+    TROVE_ASSIGN_OR_RETURN(const bool found, ReadOptionalXml(package_, part, doc));
     if (!found) return Status::Ok();
     for (const pugi::xml_node& property : doc.document_element().children()) {
       const std::string_view name = LocalName(property);
