@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "core/text.h"
 
@@ -130,16 +131,23 @@ std::vector<std::pair<std::size_t, std::size_t>> Highlighter::Matches(std::strin
   if (words_.empty() && prefixes_.empty()) return out;
   std::set<std::string> stems;
   for (const std::string& w : words_) stems.insert(index::StemWord(lang, w));
+  // Text repeats its words: decide each distinct spelling once (stemming every token was a
+  // tenth of query time, bench/RESULTS.md).
+  std::unordered_map<std::string_view, bool> decided;
   TokenIterator tokens(text.substr(0, std::min(text.size(), kMaxSnippetScanBytes)));
   Token token;
   while (tokens.Next(&token)) {
     if (token.text.size() > kMaxTokenBytes) continue;
-    const std::string folded = FoldToken(token.text);
-    bool is_match = std::binary_search(words_.begin(), words_.end(), folded) ||
-                    std::any_of(prefixes_.begin(), prefixes_.end(),
-                                [&](const std::string& p) { return folded.rfind(p, 0) == 0; });
-    if (!is_match && !stems.empty()) is_match = stems.count(index::StemWord(lang, folded)) != 0;
-    if (is_match) out.emplace_back(token.offset, token.text.size());
+    auto [it, is_new] = decided.try_emplace(token.text, false);
+    if (is_new) {
+      const std::string folded = FoldToken(token.text);
+      bool is_match = std::binary_search(words_.begin(), words_.end(), folded) ||
+                      std::any_of(prefixes_.begin(), prefixes_.end(),
+                                  [&](const std::string& p) { return folded.rfind(p, 0) == 0; });
+      if (!is_match && !stems.empty()) is_match = stems.count(index::StemWord(lang, folded)) != 0;
+      it->second = is_match;
+    }
+    if (it->second) out.emplace_back(token.offset, token.text.size());
   }
   return out;
 }
