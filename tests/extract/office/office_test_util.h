@@ -16,6 +16,7 @@
 #include "core/status.h"
 #include "core/text.h"
 #include "extract/extractor.h"
+#include "testing/zip_writer.h"
 
 namespace trove::extract::office_test {
 
@@ -27,33 +28,8 @@ inline std::string Fixture(const std::string& relative) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-struct Member {
-  std::string name;
-  std::string bytes;
-};
-
-// A deflated zip written in memory.
-inline std::string WriteZip(const std::vector<Member>& members) {
-  archive* writer = archive_write_new();
-  archive_write_set_format_zip(writer);
-  std::string out(64 << 20, '\0');
-  std::size_t used = 0;
-  EXPECT_EQ(archive_write_open_memory(writer, out.data(), out.size(), &used), ARCHIVE_OK);
-  for (const Member& member : members) {
-    archive_entry* entry = archive_entry_new();
-    archive_entry_set_pathname(entry, member.name.c_str());
-    archive_entry_set_filetype(entry, AE_IFREG);
-    archive_entry_set_perm(entry, 0644);
-    archive_entry_set_size(entry, static_cast<la_int64_t>(member.bytes.size()));
-    EXPECT_EQ(archive_write_header(writer, entry), ARCHIVE_OK);
-    archive_write_data(writer, member.bytes.data(), member.bytes.size());
-    archive_entry_free(entry);
-  }
-  archive_write_close(writer);
-  archive_write_free(writer);
-  out.resize(used);
-  return out;
-}
+using Member = ::trove::testing::ZipMember;
+using ::trove::testing::WriteZip;
 
 // Fails the test on any child: office extractors report none yet.
 class NoChildren : public ChildSink {
