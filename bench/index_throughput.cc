@@ -5,13 +5,17 @@
 //                          [--commit-every N] [--commit-seconds S]
 //
 // Layouts (one per process, so that peak RSS belongs to one configuration):
-//   serial        1 job: one thread reads, prepares and writes one shard.
-//   pipeline      2 jobs, trove ingest's shape: two threads prepare, one thread writes one shard.
-//   pipeline-2    the same writing two shards through one Writer (trove ingest --shards 2).
+//   serial        1 job: one thread reads, prepares and hands documents to a one-shard Writer
+//                 (which applies them in a thread of its own).
+//   pipeline      2 jobs, trove ingest's shape: two threads prepare, one thread feeds the Writer
+//                 of one shard.
+//   pipeline-2    the same with two shards, which the Writer writes in parallel (trove ingest's
+//                 default on 2 cores).
 //   parallel-2    2 jobs: two threads, each preparing and writing its own shard (the shape of
 //                 the peers' "2 shards on 2 cores"); the shards are then placed as DIR/index/shard-N
 //                 so that one Reader searches both, each document in the shard its id selects.
-// Commits as trove ingest does by default: every 5,000 documents or 10 seconds, and at the end.
+// Commits every 5,000 documents or 10 seconds, and at the end: trove ingest's default until
+// b481791 (now 20,000 or 30 s: pass --commit-every 20000 --commit-seconds 30 to match it).
 // The index is left in DIR/index for bench_query_latency.
 #include <sys/stat.h>
 
