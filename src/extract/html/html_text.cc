@@ -371,6 +371,19 @@ class TextBuilder {
 
 enum class Role { kInline, kSkip, kLine, kParagraph, kCell, kBreak, kPreformatted };
 
+// The separator around a block element, before and after it; kNone for the rest.
+Gap BlockGap(Role role) {
+  switch (role) {
+    case Role::kLine:
+      return Gap::kLine;
+    case Role::kParagraph:
+    case Role::kPreformatted:
+      return Gap::kParagraph;
+    default:
+      return Gap::kNone;
+  }
+}
+
 Role RoleOf(GumboTag tag) {
   switch (tag) {
     case GUMBO_TAG_SCRIPT:
@@ -575,14 +588,10 @@ void Walk(const GumboNode* root, TextBuilder* builder, HtmlContent* content) {
               builder->Request(Gap::kTab);
               break;
             case Role::kLine:
-              builder->Request(Gap::kLine);
-              break;
             case Role::kParagraph:
-              builder->Request(Gap::kParagraph);
-              break;
             case Role::kPreformatted:
-              builder->Request(Gap::kParagraph);
-              ++preformatted_depth;
+              builder->Request(BlockGap(frame.role));
+              if (frame.role == Role::kPreformatted) ++preformatted_depth;
               break;
             case Role::kInline:
               break;
@@ -598,20 +607,9 @@ void Walk(const GumboNode* root, TextBuilder* builder, HtmlContent* content) {
       stack.push_back(Frame{child});  // invalidates `frame`
       continue;
     }
-    switch (frame.role) {
-      case Role::kLine:
-        builder->Request(Gap::kLine);
-        break;
-      case Role::kParagraph:
-        builder->Request(Gap::kParagraph);
-        break;
-      case Role::kPreformatted:
-        builder->Request(Gap::kParagraph);
-        --preformatted_depth;
-        break;
-      default:
-        break;
-    }
+    // A block ends as it began: with its gap.
+    builder->Request(BlockGap(frame.role));
+    if (frame.role == Role::kPreformatted) --preformatted_depth;
     stack.pop_back();
   }
 }
