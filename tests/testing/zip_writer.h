@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <archive.h>
@@ -37,6 +38,22 @@ inline std::string WriteZip(const std::vector<ZipMember>& members,
   archive_write_free(writer);
   out.resize(used);
   return out;
+}
+
+// Rewrites every uncompressed size a zip records (local header offset 22, central directory
+// offset 24, data descriptor offset 12) to `claimed` bytes: a zip whose headers lie.
+inline void ClaimUncompressedSizes(std::string& bytes, unsigned char claimed) {
+  auto patch = [&bytes, claimed](std::string_view signature, std::size_t offset) {
+    for (std::size_t pos = bytes.find(signature); pos != std::string::npos;
+         pos = bytes.find(signature, pos + 1)) {
+      if (pos + offset + 4 > bytes.size()) continue;
+      bytes[pos + offset] = static_cast<char>(claimed);
+      bytes[pos + offset + 1] = bytes[pos + offset + 2] = bytes[pos + offset + 3] = 0;
+    }
+  };
+  patch(std::string_view("PK\x03\x04", 4), 22);
+  patch(std::string_view("PK\x01\x02", 4), 24);
+  patch(std::string_view("PK\x07\x08", 4), 12);
 }
 
 }  // namespace trove::testing

@@ -20,6 +20,7 @@
 #include "core/text.h"
 #include "extract/extractor.h"
 #include "extract/internal/builtin.h"
+#include "testing/zip_writer.h"
 
 namespace trove::extract {
 namespace {
@@ -286,19 +287,7 @@ TEST_F(ArchiveExtractor, RefusesAnOversizedMemberAndKeepsGoing) {
 
 TEST_F(ArchiveExtractor, EnforcesTheLimitOnInflatedBytesWhenTheHeaderLies) {
   std::string bytes = WriteArchive({{"liar.bin", std::string(8 << 20, 'A')}});
-  // Rewrite every recorded uncompressed size (local header offset 22, central directory
-  // offset 24, data descriptor offset 12) to 100 bytes.
-  auto patch = [&bytes](std::string_view signature, std::size_t offset) {
-    for (std::size_t pos = bytes.find(signature); pos != std::string::npos;
-         pos = bytes.find(signature, pos + 1)) {
-      if (pos + offset + 4 > bytes.size()) continue;
-      bytes[pos + offset] = 100;
-      bytes[pos + offset + 1] = bytes[pos + offset + 2] = bytes[pos + offset + 3] = 0;
-    }
-  };
-  patch(std::string_view("PK\x03\x04", 4), 22);
-  patch(std::string_view("PK\x01\x02", 4), 24);
-  patch(std::string_view("PK\x07\x08", 4), 12);
+  ::trove::testing::ClaimUncompressedSizes(bytes, 100);
   Limits limits;
   limits.max_child_bytes = 1 << 20;
   auto result = Run(bytes, "application/zip", "liar.zip", limits);

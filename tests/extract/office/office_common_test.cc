@@ -12,6 +12,7 @@
 #include "core/status.h"
 #include "extract/office/zip_package.h"
 #include "office_test_util.h"
+#include "testing/zip_writer.h"
 
 namespace trove::extract {
 namespace {
@@ -77,18 +78,7 @@ TEST(ZipPackage, ReturnsCorruptForBytesThatAreNotAZip) {
 
 TEST(ZipPackage, EnforcesItsLimitOnInflatedBytes) {
   std::string bytes = WriteZip({{"big.xml", std::string(4 << 20, 'x')}});
-  // Make every recorded uncompressed size claim 100 bytes.
-  auto patch = [&bytes](std::string_view signature, std::size_t offset) {
-    for (std::size_t pos = bytes.find(signature); pos != std::string::npos;
-         pos = bytes.find(signature, pos + 1)) {
-      if (pos + offset + 4 > bytes.size()) continue;
-      bytes[pos + offset] = 100;
-      bytes[pos + offset + 1] = bytes[pos + offset + 2] = bytes[pos + offset + 3] = 0;
-    }
-  };
-  patch(std::string_view("PK\x03\x04", 4), 22);
-  patch(std::string_view("PK\x01\x02", 4), 24);
-  patch(std::string_view("PK\x07\x08", 4), 12);
+  ::trove::testing::ClaimUncompressedSizes(bytes, 100);
   internal::ZipReadLimits limits;
   limits.max_member_bytes = 1 << 20;
   auto package = internal::ZipPackage::Open(bytes, limits);
