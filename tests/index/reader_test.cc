@@ -62,12 +62,49 @@ TEST_F(ReaderTest, ExactModeKeepsCaseAndAccents) {
   EXPECT_THAT(Find(Word("élection")), UnorderedElementsAre("accent.txt", "plain.txt"));
 }
 
+TEST_F(ReaderTest, ExactLowerCaseWordNeedsThatFormSomewhere) {
+  DocumentRecord title_only = Doc("title-only.txt", "about Paris");
+  title_only.extraction.title = "Paris";
+  DocumentRecord title_and_body = Doc("title-and-body.txt", "in paris today");
+  title_and_body.extraction.title = "Paris";
+  Write({Doc("both.txt", "PARIS, Paris and paris"), Doc("capital.txt", "Paris, PARIS"), title_only,
+         title_and_body, Doc("accent.txt", "párís")});
+  EXPECT_THAT(Find(ExactWord("paris")), UnorderedElementsAre("both.txt", "title-and-body.txt"));
+  EXPECT_THAT(
+      Find(ExactWord("Paris")),
+      UnorderedElementsAre("both.txt", "capital.txt", "title-only.txt", "title-and-body.txt"));
+  EXPECT_THAT(Find(ExactWord("párís")), ElementsAre("accent.txt"));
+}
+
+TEST_F(ReaderTest, ExactLowerCaseWordAcrossShards) {
+  std::vector<DocumentRecord> records;
+  for (int i = 0; i < 12; ++i) {
+    records.push_back(Doc("lower" + std::to_string(i) + ".txt", "the cia " + std::to_string(i)));
+    records.push_back(Doc("upper" + std::to_string(i) + ".txt", "the CIA " + std::to_string(i)));
+  }
+  Write(records, /*shard_count=*/2);
+  const std::vector<std::string> found = Find(ExactWord("cia"));
+  EXPECT_EQ(found.size(), 12u);
+  for (const std::string& name : found) EXPECT_THAT(name, ::testing::StartsWith("lower"));
+}
+
+TEST_F(ReaderTest, AWordThatIsItsOwnStemIsFoundByItsInflections) {
+  DocumentRecord english = Doc("en.txt", "we run daily");
+  english.lang = "en";
+  Write({english});
+  EXPECT_THAT(Find(Word("running")), ElementsAre("en.txt"));
+  EXPECT_THAT(Find(Word("runs")), ElementsAre("en.txt"));
+}
+
 TEST_F(ReaderTest, ExactPhraseNeedsEveryWordAsWritten) {
   Write({Doc("upper.txt", "The CIA report"), Doc("lower.txt", "the cia report")});
   QueryNode phrase = Phrase({"CIA", "report"});
   phrase.is_exact = true;
   EXPECT_THAT(Find(phrase), ElementsAre("upper.txt"));
   EXPECT_THAT(Find(Phrase({"CIA", "report"})), UnorderedElementsAre("upper.txt", "lower.txt"));
+  QueryNode lower = Phrase({"cia", "report"});
+  lower.is_exact = true;
+  EXPECT_THAT(Find(lower), ElementsAre("lower.txt"));
 }
 
 TEST_F(ReaderTest, PhraseMatchesWordsInOrder) {

@@ -280,6 +280,23 @@ TEST_F(WriterTest, OpenRefusesAnIndexOfANewerFormat) {
   EXPECT_THAT(writer.status().message(), HasSubstr("99"));
 }
 
+TEST_F(WriterTest, OpenRefusesAnIndexOfAnOlderFormatAndSaysWhatToDo) {
+  {
+    std::filesystem::create_directories(IndexDir());
+    Xapian::WritableDatabase db(IndexDir() + "/shard-0", Xapian::DB_CREATE_OR_OPEN);
+    db.set_metadata("trove.format", "1");
+    db.commit();
+  }
+  const Result<std::unique_ptr<Writer>> writer = Writer::Open(IndexDir());
+  ASSERT_FALSE(writer.ok());
+  EXPECT_EQ(writer.status().code(), StatusCode::kUnsupported);
+  EXPECT_THAT(writer.status().message(), HasSubstr("older"));
+  const Result<std::unique_ptr<Reader>> reader = Reader::Open(IndexDir());
+  ASSERT_FALSE(reader.ok());
+  EXPECT_EQ(reader.status().code(), StatusCode::kUnsupported);
+  EXPECT_THAT(reader.status().message(), HasSubstr("ingest the sources again"));
+}
+
 TEST_F(WriterTest, OpenReportsAnUnreadableFormatMarkerAsCorrupt) {
   {
     std::filesystem::create_directories(IndexDir());

@@ -5,6 +5,7 @@
 
 #include "core/text.h"
 #include "index/internal/schema.h"
+#include "index/internal/stored.h"
 
 namespace trove::index::internal {
 
@@ -63,7 +64,9 @@ void AddOccurrenceTerms(Xapian::Document& doc, const Occurrence& occurrence) {
   }
 }
 
-void SetOccurrences(Xapian::Document& doc, const std::vector<Occurrence>& occurrences) {
+Status SetOccurrences(Xapian::Document& doc, const std::vector<Occurrence>& occurrences) {
+  const std::string data = doc.get_data();
+  TROVE_ASSIGN_OR_RETURN(const StoredParts parts, SplitStoredData(data));
   std::vector<std::string> stale;
   for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
     const std::string term = *it;
@@ -75,7 +78,14 @@ void SetOccurrences(Xapian::Document& doc, const std::vector<Occurrence>& occurr
   }
   for (const std::string& term : stale) doc.remove_term(term);
   for (const Occurrence& occ : occurrences) AddOccurrenceTerms(doc, occ);
-  doc.add_value(kSlotOccurrences, EncodeOccurrences(occurrences));
+  doc.set_data(JoinStoredData(EncodeOccurrences(occurrences), parts.record));
+  return Status::Ok();
+}
+
+Result<std::vector<Occurrence>> ReadOccurrences(const Xapian::Document& doc) {
+  const std::string data = doc.get_data();
+  TROVE_ASSIGN_OR_RETURN(const StoredParts parts, SplitStoredData(data));
+  return DecodeOccurrences(parts.occurrences);
 }
 
 std::string ClampTerm(std::string term) {

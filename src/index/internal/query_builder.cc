@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core/text.h"
+#include "index/internal/literal_form.h"
 #include "index/internal/schema.h"
 
 namespace trove::index::internal {
@@ -111,14 +112,30 @@ class Builder {
       }
       return Xapian::Query(Term(info->prefix, FoldToken(word)));
     }
-    if (node.is_exact) return Xapian::Query(Term(kPrefixExact, word));
-    // A word matches its stems in every language of the collection, weighted as one term.
+    if (node.is_exact) return Exact(word, /*is_weighted=*/true);
+    // A word matches its stems in every language of the collection, weighted as one term. A
+    // stem equal to its word is indexed as the word alone (document_builder.cc), so each stem is
+    // looked up both ways.
     const std::string folded = FoldToken(word);
     std::set<std::string> stems = {folded};
     for (const Xapian::Stem& stemmer : stemmers_) stems.insert(stemmer(folded));
     std::vector<Xapian::Query> variants;
-    for (const std::string& stem : stems) variants.emplace_back(Term(kPrefixStem, stem));
+    for (const std::string& stem : stems) {
+      variants.emplace_back(stem);
+      variants.emplace_back(Term(kPrefixStem, stem));
+    }
     return Xapian::Query(Xapian::Query::OP_SYNONYM, variants.begin(), variants.end());
+  }
+
+  // A word as written. Written otherwise than folded it has its own term; written folded it is
+  // the folded word's documents that hold that form (LiteralFormSource), weighted by the folded
+  // word when `is_weighted`.
+  static Xapian::Query Exact(const std::string& word, bool is_weighted) {
+    const std::string folded = FoldToken(word);
+    if (word != folded) return Xapian::Query(ClampTerm(ExactTerm(folded, word)));
+    Xapian::Query literal((new LiteralFormSource(folded))->release());
+    if (!is_weighted) return literal;
+    return Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(folded), literal);
   }
 
   Result<Xapian::Query> Sequence(const QueryNode& node) {
@@ -131,7 +148,7 @@ class Builder {
     std::vector<Xapian::Query> exact;
     for (const std::string& word : node.words) {
       terms.emplace_back(Term(prefix, FoldToken(word)));
-      if (node.is_exact && node.field.empty()) exact.emplace_back(Term(kPrefixExact, word));
+      if (node.is_exact && node.field.empty()) exact.push_back(Exact(word, /*is_weighted=*/false));
     }
     if (terms.empty()) return Xapian::Query::MatchNothing;
     if (terms.size() == 1 && exact.empty()) return terms[0];
@@ -142,7 +159,7 @@ class Builder {
                       terms.end(), window);
     if (exact.empty()) return seq;
     // Exact forms carry no positions: the phrase is matched on folded words, and every word
-    // must also occur as written.
+    // must also occur as written somewhere in the document.
     Xapian::Query all_exact(Xapian::Query::OP_AND, exact.begin(), exact.end());
     return Xapian::Query(Xapian::Query::OP_FILTER, seq, all_exact);
   }

@@ -1,5 +1,8 @@
 #include <algorithm>
 #include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <map>
 
 #include <xapian.h>
 
@@ -26,6 +29,51 @@ std::vector<FacetValue> TopValues(const Xapian::ValueCountMatchSpy& spy, std::ui
     out.push_back(FacetValue{*it, it.get_termfreq()});
   }
   return out;
+}
+
+// Counts matches by the year of their date (value slot kSlotDate): the year facet, without a
+// value slot of its own.
+class YearSpy final : public Xapian::MatchSpy {
+ public:
+  void operator()(const Xapian::Document& doc, double /*wt*/) override {
+    const std::string value = doc.get_value(internal::kSlotDate);
+    if (value.empty()) return;
+    const auto seconds = std::chrono::sys_seconds(
+        std::chrono::seconds(static_cast<std::int64_t>(Xapian::sortable_unserialise(value))));
+    const std::chrono::year_month_day day(std::chrono::floor<std::chrono::days>(seconds));
+    ++counts_[static_cast<int>(day.year())];
+  }
+
+  std::vector<FacetValue> Top(std::uint64_t size) const {
+    std::vector<FacetValue> out;
+    for (const auto& [year, count] : counts_) {
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "%04d", year);
+      out.push_back(FacetValue{buf, count});
+    }
+    // Most frequent first, as ValueCountMatchSpy orders the other facets.
+    std::stable_sort(out.begin(), out.end(),
+                     [](const FacetValue& a, const FacetValue& b) { return a.count > b.count; });
+    if (out.size() > size) out.resize(size);
+    return out;
+  }
+
+ private:
+  std::map<int, std::uint64_t> counts_;
+};
+
+// Documents by the values of one boolean-term prefix, from the terms' frequencies: exact, and
+// read from the lexicon rather than from every document.
+void CountByPrefix(const Xapian::Database& db, std::string_view prefix, std::uint64_t documents,
+                   std::map<std::string, std::uint64_t>* out) {
+  std::uint64_t counted = 0;
+  const std::string p(prefix);
+  for (auto it = db.allterms_begin(p); it != db.allterms_end(p); ++it) {
+    (*out)[(*it).substr(p.size())] = it.get_termfreq();
+    counted += it.get_termfreq();
+  }
+  // A document without the term has no value ("unknown").
+  if (counted < documents) (*out)["unknown"] += documents - counted;
 }
 
 class XapianReader final : public Reader {
@@ -61,7 +109,8 @@ class XapianReader final : public Reader {
           break;
       }
       Xapian::ValueCountMatchSpy type_spy(internal::kSlotType), lang_spy(internal::kSlotLang),
-          year_spy(internal::kSlotYear), from_spy(internal::kSlotFrom);
+          from_spy(internal::kSlotFrom);
+      YearSpy year_spy;
       Xapian::doccount check_at_least = 0;
       if (request.want_facets) {
         enquire.add_matchspy(&type_spy);
@@ -86,7 +135,7 @@ class XapianReader final : public Reader {
       if (request.want_facets) {
         result.facets["type"] = TopValues(type_spy, request.facet_size);
         result.facets["lang"] = TopValues(lang_spy, request.facet_size);
-        result.facets["year"] = TopValues(year_spy, request.facet_size);
+        result.facets["year"] = year_spy.Top(request.facet_size);
         result.facets["from"] = TopValues(from_spy, request.facet_size);
       }
       return result;
@@ -135,26 +184,9 @@ class XapianReader final : public Reader {
       IndexStats stats;
       stats.documents = db_.get_doccount();
       if (stats.documents == 0) return stats;
-      Xapian::Enquire enquire(db_);
-      enquire.set_query(Xapian::Query::MatchAll);
-      enquire.set_weighting_scheme(Xapian::BoolWeight());
-      Xapian::ValueCountMatchSpy type_spy(internal::kSlotType), lang_spy(internal::kSlotLang),
-          state_spy(internal::kSlotState);
-      enquire.add_matchspy(&type_spy);
-      enquire.add_matchspy(&lang_spy);
-      enquire.add_matchspy(&state_spy);
-      enquire.get_mset(0, 0, db_.get_doccount());
-      for (const auto& [spy, out] :
-           {std::pair{&type_spy, &stats.by_type}, std::pair{&lang_spy, &stats.by_lang},
-            std::pair{&state_spy, &stats.by_state}}) {
-        std::uint64_t counted = 0;
-        for (auto it = spy->values_begin(); it != spy->values_end(); ++it) {
-          (*out)[*it] = it.get_termfreq();
-          counted += it.get_termfreq();
-        }
-        // ValueCountMatchSpy skips empty values: what it did not count has no value ("unknown").
-        if (counted < stats.documents) (*out)["unknown"] += stats.documents - counted;
-      }
+      CountByPrefix(db_, internal::kPrefixType, stats.documents, &stats.by_type);
+      CountByPrefix(db_, internal::kPrefixLang, stats.documents, &stats.by_lang);
+      CountByPrefix(db_, internal::kPrefixState, stats.documents, &stats.by_state);
       return stats;
     } catch (const Xapian::Error& e) {
       return Status::IOError("index statistics: " + e.get_description());
@@ -182,8 +214,10 @@ class XapianReader final : public Reader {
 
   static Result<StoredDocument> Load(const Xapian::Document& doc) {
     StoredDocument stored;
-    TROVE_ASSIGN_OR_RETURN(stored.record, internal::DecompressRecord(doc.get_data()));
-    stored.occurrences = internal::DecodeOccurrences(doc.get_value(internal::kSlotOccurrences));
+    const std::string data = doc.get_data();
+    TROVE_ASSIGN_OR_RETURN(const internal::StoredParts parts, internal::SplitStoredData(data));
+    TROVE_ASSIGN_OR_RETURN(stored.record, internal::DecompressRecord(parts.record));
+    stored.occurrences = internal::DecodeOccurrences(parts.occurrences);
     if (!stored.occurrences.empty()) stored.record.occurrence = stored.occurrences.front();
     return stored;
   }
@@ -209,10 +243,8 @@ Result<std::unique_ptr<Reader>> Reader::Open(const std::string& index_dir) {
       if (!found.empty() && (ec != std::errc() || end != found.data() + found.size())) {
         return Status::Corrupt(path + " has an unreadable index format marker '" + found + "'");
       }
-      if (version > internal::kIndexFormatVersion) {
-        return Status::Unsupported(path + " has index format " + found +
-                                   ", newer than this trove reads (" +
-                                   std::to_string(internal::kIndexFormatVersion) + ")");
+      if (version != internal::kIndexFormatVersion) {
+        return Status::Unsupported(internal::FormatMismatch(path, version));
       }
       db.add_database(shard);
     }

@@ -9,17 +9,21 @@
 
 namespace trove::index::internal {
 
-inline constexpr int kIndexFormatVersion = 1;
+inline constexpr int kIndexFormatVersion = 2;
 inline constexpr const char* kFormatKey = "trove.format";
 
 // Term prefixes. Text terms carry no prefix (folded form, positional).
-inline constexpr std::string_view kPrefixId = "Q";      // Q<id>: unique id
-inline constexpr std::string_view kPrefixStem = "Z";    // Z<stem of folded word>
-inline constexpr std::string_view kPrefixExact = "XE";  // XE<word as written>
-inline constexpr std::string_view kPrefixTitle = "S";   // S<folded title word>, positional
-inline constexpr std::string_view kPrefixPath = "P";    // P<folded path word>, positional
-inline constexpr std::string_view kPrefixName = "XN";   // XN<folded file name word>
-inline constexpr std::string_view kPrefixFrom = "XF";   // XF<folded word or address>
+inline constexpr std::string_view kPrefixId = "Q";  // Q<id>: unique id
+// Z<stem of folded word>, only when the stem differs from the folded word (which is indexed).
+inline constexpr std::string_view kPrefixStem = "Z";
+// XE<folded word><kExactSeparator><word as written>, only when the two differ: a word written in
+// its folded form is found by its unprefixed term (see LiteralFormSource).
+inline constexpr std::string_view kPrefixExact = "XE";
+inline constexpr char kExactSeparator = '\x1f';
+inline constexpr std::string_view kPrefixTitle = "S";  // S<folded title word>, positional
+inline constexpr std::string_view kPrefixPath = "P";   // P<folded path word>, positional
+inline constexpr std::string_view kPrefixName = "XN";  // XN<folded file name word>
+inline constexpr std::string_view kPrefixFrom = "XF";  // XF<folded word or address>
 inline constexpr std::string_view kPrefixTo = "XT";
 inline constexpr std::string_view kPrefixCc = "XC";
 inline constexpr std::string_view kPrefixBcc = "XB";
@@ -34,20 +38,40 @@ inline constexpr std::string_view kPrefixMonth = "M";       // M<YYYYMM>
 inline constexpr std::string_view kPrefixYear = "Y";        // Y<YYYY>
 inline constexpr std::string_view kPrefixMessageId = "XI";  // XI<message-id>
 
-// Value slots.
+// Value slots (what sorting and facets read; everything else is a term or in the data).
 inline constexpr Xapian::valueno kSlotDate = 0;  // sortable_serialise(seconds)
 inline constexpr Xapian::valueno kSlotType = 1;  // family, for the facet
 inline constexpr Xapian::valueno kSlotLang = 2;
-inline constexpr Xapian::valueno kSlotYear = 3;
-inline constexpr Xapian::valueno kSlotFrom = 4;         // first sender's address
-inline constexpr Xapian::valueno kSlotSize = 5;         // sortable_serialise(bytes)
-inline constexpr Xapian::valueno kSlotOccurrences = 6;  // MessagePack list of occurrences
-inline constexpr Xapian::valueno kSlotState = 7;
+inline constexpr Xapian::valueno kSlotFrom = 3;  // first sender's address
 
 inline std::string Term(std::string_view prefix, std::string_view value) {
   std::string term(prefix);
   term += value;
   return term;
+}
+
+// The prefix shared by every exact-form term of `folded`.
+inline std::string ExactTermPrefix(std::string_view folded) {
+  std::string term(kPrefixExact);
+  term += folded;
+  term += kExactSeparator;
+  return term;
+}
+
+// The exact-form term of a word whose written form differs from its folded form.
+inline std::string ExactTerm(std::string_view folded, std::string_view written) {
+  return ExactTermPrefix(folded) + std::string(written);
+}
+
+// The message for a shard whose format marker says `found` (0: none) instead of ours.
+inline std::string FormatMismatch(const std::string& path, int found) {
+  const std::string ours = std::to_string(kIndexFormatVersion);
+  if (found > kIndexFormatVersion) {
+    return path + " has index format " + std::to_string(found) + ", newer than this trove reads (" +
+           ours + ")";
+  }
+  return path + " has index format " + std::to_string(found) + ", older than this trove reads (" +
+         ours + "): ingest the sources again into a new collection";
 }
 
 // Xapian refuses terms over 245 bytes; longer values are cut at a UTF-8 boundary.

@@ -6,6 +6,15 @@
 #include "index/internal/schema.h"
 
 namespace trove::index::internal {
+namespace {
+
+bool HasTerm(const Xapian::Document& doc, const std::string& term) {
+  Xapian::TermIterator it = doc.termlist_begin();
+  it.skip_to(term);
+  return it != doc.termlist_end() && *it == term;
+}
+
+}  // namespace
 
 Status ShardWriter::Add(const PreparedDocument& prepared) {
   try {
@@ -18,17 +27,17 @@ Status ShardWriter::Add(const PreparedDocument& prepared) {
     }
     const Xapian::docid docid = *hit;
     Xapian::Document existing = db_.get_document(docid);
-    std::vector<Occurrence> occurrences = DecodeOccurrences(existing.get_value(kSlotOccurrences));
+    TROVE_ASSIGN_OR_RETURN(std::vector<Occurrence> occurrences, ReadOccurrences(existing));
     const bool is_known =
         std::find(occurrences.begin(), occurrences.end(), prepared.occurrence) != occurrences.end();
     // Same bytes, same extraction: keep what is there, unless it is the record of a failure
     // and this copy was extracted successfully (a retry).
-    const bool is_upgrade =
-        existing.get_value(kSlotState) != "indexed" && incoming.get_value(kSlotState) == "indexed";
+    const std::string indexed = Term(kPrefixState, DocStateName(DocState::kIndexed));
+    const bool is_upgrade = !HasTerm(existing, indexed) && HasTerm(incoming, indexed);
     if (is_known && !is_upgrade) return Status::Ok();
     if (!is_known) occurrences.push_back(prepared.occurrence);
     Xapian::Document& target = is_upgrade ? incoming : existing;
-    SetOccurrences(target, occurrences);
+    TROVE_RETURN_IF_ERROR(SetOccurrences(target, occurrences));
     db_.replace_document(docid, target);
     return Status::Ok();
   } catch (const Xapian::Error& e) {
@@ -42,12 +51,12 @@ Status ShardWriter::AddOccurrence(const std::string& id, const Occurrence& occur
     Xapian::PostingIterator hit = db_.postlist_begin(id_term);
     if (hit == db_.postlist_end(id_term)) return Status::NotFound("no document " + id);
     Xapian::Document doc = db_.get_document(*hit);
-    std::vector<Occurrence> occurrences = DecodeOccurrences(doc.get_value(kSlotOccurrences));
+    TROVE_ASSIGN_OR_RETURN(std::vector<Occurrence> occurrences, ReadOccurrences(doc));
     if (std::find(occurrences.begin(), occurrences.end(), occurrence) != occurrences.end()) {
       return Status::Ok();
     }
     occurrences.push_back(occurrence);
-    SetOccurrences(doc, occurrences);
+    TROVE_RETURN_IF_ERROR(SetOccurrences(doc, occurrences));
     db_.replace_document(*hit, doc);
     return Status::Ok();
   } catch (const Xapian::Error& e) {
@@ -68,7 +77,8 @@ Result<std::string> ShardWriter::FirstPath(const std::string& id) {
     const std::string id_term = Term(kPrefixId, id);
     Xapian::PostingIterator hit = db_.postlist_begin(id_term);
     if (hit == db_.postlist_end(id_term)) return Status::NotFound("no document " + id);
-    const auto occurrences = DecodeOccurrences(db_.get_document(*hit).get_value(kSlotOccurrences));
+    TROVE_ASSIGN_OR_RETURN(const std::vector<Occurrence> occurrences,
+                           ReadOccurrences(db_.get_document(*hit)));
     if (occurrences.empty()) return Status::NotFound("document " + id + " has no place");
     return occurrences.front().path;
   } catch (const Xapian::Error& e) {
@@ -86,7 +96,7 @@ Status ShardWriter::RemoveSource(const std::string& source_key,
     }
     for (const Xapian::docid docid : docids) {
       Xapian::Document doc = db_.get_document(docid);
-      std::vector<Occurrence> occurrences = DecodeOccurrences(doc.get_value(kSlotOccurrences));
+      TROVE_ASSIGN_OR_RETURN(std::vector<Occurrence> occurrences, ReadOccurrences(doc));
       std::erase_if(occurrences,
                     [&](const Occurrence& occ) { return occ.source_key == source_key; });
       if (occurrences.empty()) {
@@ -96,7 +106,7 @@ Status ShardWriter::RemoveSource(const std::string& source_key,
         }
         db_.delete_document(docid);
       } else {
-        SetOccurrences(doc, occurrences);
+        TROVE_RETURN_IF_ERROR(SetOccurrences(doc, occurrences));
         db_.replace_document(docid, doc);
       }
     }

@@ -1,5 +1,7 @@
 #include "index/internal/stored.h"
 
+#include <cstdint>
+
 #include <zstd.h>
 
 namespace trove::index::internal {
@@ -33,6 +35,28 @@ Result<DocumentRecord> DecompressRecord(std::string_view data) {
   }
   raw.resize(n);
   return DecodeRecord(raw);
+}
+
+std::string JoinStoredData(std::string_view occurrences, std::string_view compressed_record) {
+  std::string out;
+  out.reserve(4 + occurrences.size() + compressed_record.size());
+  const auto n = static_cast<std::uint32_t>(occurrences.size());
+  for (int shift = 0; shift < 32; shift += 8) out += static_cast<char>((n >> shift) & 0xff);
+  out += occurrences;
+  out += compressed_record;
+  return out;
+}
+
+Result<StoredParts> SplitStoredData(std::string_view data) {
+  if (data.size() < 4) return Status::Corrupt("stored document data is shorter than its header");
+  std::uint32_t n = 0;
+  for (int i = 0; i < 4; ++i)
+    n |= static_cast<std::uint32_t>(static_cast<unsigned char>(data[i])) << (8 * i);
+  if (n > data.size() - 4) {
+    return Status::Corrupt("stored document data: occurrences of " + std::to_string(n) +
+                           " bytes in " + std::to_string(data.size()) + " bytes of data");
+  }
+  return StoredParts{data.substr(4, n), data.substr(4 + n)};
 }
 
 }  // namespace trove::index::internal

@@ -236,9 +236,8 @@ Result<std::unique_ptr<Writer>> Writer::Open(const std::string& index_dir, int s
         if (ec != std::errc() || end != found.data() + found.size()) {
           return Status::Corrupt(path + " has an unreadable index format marker '" + found + "'");
         }
-        if (version > internal::kIndexFormatVersion) {
-          return Status::Unsupported(path + " has index format " + found +
-                                     ", newer than this trove reads (" + format + ")");
+        if (version != internal::kIndexFormatVersion) {
+          return Status::Unsupported(internal::FormatMismatch(path, version));
         }
       }
       db.commit();  // the format marker, so that a reader can open the shard at once
