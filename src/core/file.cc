@@ -2,8 +2,10 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -45,6 +47,52 @@ Result<std::string> ReadFile(const std::string& path, std::uint64_t max_bytes) {
   out.resize(done);
   ::close(fd);
   return out;
+}
+
+Result<MappedFile> MappedFile::Open(const std::string& path, std::uint64_t max_bytes) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IOError(ErrnoMessage("cannot open", path));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    Status status = Status::IOError(ErrnoMessage("cannot stat", path));
+    ::close(fd);
+    return status;
+  }
+  const auto size = static_cast<std::uint64_t>(st.st_size);
+  if (size > max_bytes) {
+    ::close(fd);
+    return Status::LimitExceeded(path + " is " + std::to_string(size) +
+                                 " bytes, over the limit of " + std::to_string(max_bytes));
+  }
+  if (size == 0) {
+    ::close(fd);
+    return MappedFile(nullptr, 0);
+  }
+  void* data = ::mmap(nullptr, static_cast<std::size_t>(size), PROT_READ, MAP_PRIVATE, fd, 0);
+  Status failure =
+      data == MAP_FAILED ? Status::IOError(ErrnoMessage("cannot map", path)) : Status::Ok();
+  ::close(fd);  // the mapping keeps the file open
+  if (!failure.ok()) return failure;
+  ::madvise(data, static_cast<std::size_t>(size), MADV_SEQUENTIAL);
+  return MappedFile(static_cast<const char*>(data), static_cast<std::size_t>(size));
+}
+
+MappedFile::MappedFile(MappedFile&& other) noexcept : data_(other.data_), size_(other.size_) {
+  other.data_ = nullptr;
+  other.size_ = 0;
+}
+
+MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
+  if (this != &other) {
+    if (data_ != nullptr) ::munmap(const_cast<char*>(data_), size_);
+    data_ = std::exchange(other.data_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+  }
+  return *this;
+}
+
+MappedFile::~MappedFile() {
+  if (data_ != nullptr) ::munmap(const_cast<char*>(data_), size_);
 }
 
 Status WriteFileAtomic(const std::string& path, std::string_view bytes) {

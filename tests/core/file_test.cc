@@ -21,6 +21,44 @@ TEST(ReadFile, ReturnsIOErrorNamingAMissingPath) {
   EXPECT_THAT(result.status().message(), HasSubstr(path));
 }
 
+TEST(MappedFile, ViewsTheBytesOfTheFile) {
+  testing::TempDir dir;
+  const std::string path = dir.Sub("data.bin");
+  const std::string bytes("mapped\0bytes\xFF", 13);
+  ASSERT_TRUE(WriteFileAtomic(path, bytes).ok());
+  Result<MappedFile> mapped = MappedFile::Open(path);
+  ASSERT_TRUE(mapped.ok()) << mapped.status().ToString();
+  EXPECT_EQ(mapped->bytes(), bytes);
+  // Moving keeps the mapping alive in the new owner.
+  MappedFile moved = std::move(mapped).value();
+  EXPECT_EQ(moved.bytes(), bytes);
+}
+
+TEST(MappedFile, MapsAnEmptyFileToAnEmptyView) {
+  testing::TempDir dir;
+  const std::string path = dir.Sub("empty");
+  ASSERT_TRUE(WriteFileAtomic(path, "").ok());
+  const Result<MappedFile> mapped = MappedFile::Open(path);
+  ASSERT_TRUE(mapped.ok()) << mapped.status().ToString();
+  EXPECT_TRUE(mapped->bytes().empty());
+}
+
+TEST(MappedFile, FailsLikeReadFile) {
+  testing::TempDir dir;
+  const std::string missing = dir.Sub("missing.txt");
+  const Result<MappedFile> absent = MappedFile::Open(missing);
+  ASSERT_FALSE(absent.ok());
+  EXPECT_EQ(absent.status().code(), StatusCode::kIOError);
+  EXPECT_THAT(absent.status().message(), HasSubstr(missing));
+
+  const std::string big = dir.Sub("big.txt");
+  ASSERT_TRUE(WriteFileAtomic(big, "0123456789").ok());
+  const Result<MappedFile> over = MappedFile::Open(big, 9);
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.status().code(), StatusCode::kLimitExceeded);
+  EXPECT_THAT(over.status().message(), HasSubstr(big));
+}
+
 TEST(WriteFileAtomic, WritesBytesThatReadFileReturns) {
   testing::TempDir dir;
   const std::string path = dir.Sub("data.bin");

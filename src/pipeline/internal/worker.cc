@@ -135,7 +135,7 @@ class Worker {
 
   // Extracts one document and, through the sink, everything inside it. Fails only when the
   // supervisor cannot be reached; problems with the document are recorded in it.
-  Status ProcessDocument(std::string bytes, const Place& place) {
+  Status ProcessDocument(std::string_view bytes, const Place& place) {
     if (std::find(task_.skip.begin(), task_.skip.end(), place.chain) != task_.skip.end()) {
       return Status::Ok();  // the supervisor recorded it when it crashed a worker
     }
@@ -159,7 +159,7 @@ class Worker {
     }
     if ((*decision)->payload != "1") return Status::Ok();  // a duplicate: already indexed
 
-    Extract(std::move(bytes), place, record);
+    Extract(bytes, place, record);
     if (record.state == DocState::kIndexed && !record.extraction.text.empty()) {
       record.lang = analyze::DetectLanguage(record.extraction.text);
     }
@@ -208,7 +208,8 @@ class Worker {
     place.name = task_.path.substr(task_.path.rfind('/') + 1);
     struct stat st {};
     if (::stat(task_.path.c_str(), &st) == 0) place.mtime = static_cast<std::int64_t>(st.st_mtime);
-    auto bytes = ReadFile(task_.path, options_.max_file_bytes);
+    // Mapped, not read: a source file of gigabytes (an mbox, an archive) stays in the page cache.
+    auto bytes = MappedFile::Open(task_.path, options_.max_file_bytes);
     if (!bytes.ok()) {
       DocumentRecord record;
       record.id = ContentHash("unreadable:" + task_.path);
@@ -223,10 +224,10 @@ class Worker {
                                  : bytes.status().message();
       return Send(record);
     }
-    return ProcessDocument(std::move(bytes).value(), place);
+    return ProcessDocument(bytes->bytes(), place);
   }
 
-  void Extract(std::string bytes, const Place& place, DocumentRecord& record) {
+  void Extract(std::string_view bytes, const Place& place, DocumentRecord& record) {
     const extract::Extractor* extractor = registry_->Find(record.media_type);
     if (extractor == nullptr) {
       record.state = DocState::kSkipped;
@@ -292,7 +293,7 @@ Status RecursingSink::OnChild(ChildFile child) {
     record.reason = "nested deeper than " + std::to_string(worker_.options().max_depth) + " levels";
     return worker_.Send(record);
   }
-  const Status status = worker_.ProcessDocument(std::move(child.bytes), place);
+  const Status status = worker_.ProcessDocument(child.bytes, place);
   if (!status.ok()) {
     worker_.set_pipe_broken();
     return status;  // cannot reach the supervisor: stop the extractor
