@@ -113,17 +113,12 @@ class Builder {
       return Xapian::Query(Term(info->prefix, FoldToken(word)));
     }
     if (node.is_exact) return Exact(word, /*is_weighted=*/true);
-    // A word matches its stems in every language of the collection, weighted as one term. A
-    // stem equal to its word is indexed as the word alone (document_builder.cc), so each stem is
-    // looked up both ways.
+    // A word matches its stems in every language of the collection, weighted as one term.
     const std::string folded = FoldToken(word);
     std::set<std::string> stems = {folded};
     for (const Xapian::Stem& stemmer : stemmers_) stems.insert(stemmer(folded));
     std::vector<Xapian::Query> variants;
-    for (const std::string& stem : stems) {
-      variants.emplace_back(stem);
-      variants.emplace_back(Term(kPrefixStem, stem));
-    }
+    for (const std::string& stem : stems) variants.emplace_back(Term(kPrefixStem, stem));
     return Xapian::Query(Xapian::Query::OP_SYNONYM, variants.begin(), variants.end());
   }
 

@@ -13,9 +13,8 @@ inline constexpr int kIndexFormatVersion = 2;
 inline constexpr const char* kFormatKey = "trove.format";
 
 // Term prefixes. Text terms carry no prefix (folded form, positional).
-inline constexpr std::string_view kPrefixId = "Q";  // Q<id>: unique id
-// Z<stem of folded word>, only when the stem differs from the folded word (which is indexed).
-inline constexpr std::string_view kPrefixStem = "Z";
+inline constexpr std::string_view kPrefixId = "Q";    // Q<id>: unique id
+inline constexpr std::string_view kPrefixStem = "Z";  // Z<stem of folded word>
 // XE<folded word><kExactSeparator><word as written>, only when the two differ: a word written in
 // its folded form is found by its unprefixed term (see LiteralFormSource).
 inline constexpr std::string_view kPrefixExact = "XE";
