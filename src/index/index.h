@@ -97,6 +97,8 @@ struct SearchRequest {
   SortOrder sort = SortOrder::kRelevance;
   bool want_facets = false;
   std::uint64_t facet_size = 20;  // values per facet
+  // Count at least this many matches exactly (total is then exact whenever it is below).
+  std::uint64_t min_exact_total = 0;
   // A node ANDed in as a pure filter (no effect on scores), e.g. facet selections.
   std::vector<QueryNode> filters;
 };

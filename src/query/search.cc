@@ -16,7 +16,12 @@ using Kind = QueryNode::Kind;
 // Only this much of a document is scanned for a snippet: hits must render fast even for a
 // document of hundreds of megabytes.
 constexpr std::size_t kMaxSnippetScanBytes = 2 << 20;
+// A conjunction of this many plain words or more that fewer than kRelaxBelow documents match
+// is followed by the documents that have some of its words ("AND, then OR": the best mean
+// average precision of the ranking modes measured, bench/RESULTS.md). The threshold does not
+// depend on the page asked for, so every page of a query reports the same total.
 constexpr std::size_t kRelaxMinWords = 3;
+constexpr std::uint64_t kRelaxBelow = 10;
 
 void CollectWords(const QueryNode& node, bool is_negated, std::vector<std::string>* words,
                   std::vector<std::string>* prefixes) {
@@ -207,16 +212,45 @@ Result<SearchResponse> Search(index::Reader& reader, std::string_view query,
   request.limit = options.limit;
   request.sort = options.sort;
   request.want_facets = options.want_facets;
+  std::size_t word_count = 0;
+  const bool is_relaxable = IsPlainConjunction(node, &word_count) && word_count >= kRelaxMinWords;
+  if (is_relaxable) request.min_exact_total = kRelaxBelow;
   TROVE_ASSIGN_OR_RETURN(index::SearchResult result, reader.Search(request));
   SearchResponse response;
-  std::size_t word_count = 0;
-  if (result.total == 0 && IsPlainConjunction(node, &word_count) && word_count >= kRelaxMinWords) {
-    node.kind = Kind::kOr;
-    request.query = node;
-    TROVE_ASSIGN_OR_RETURN(result, reader.Search(request));
-    if (result.total > 0) {
-      response.notice = "No document has all " + std::to_string(word_count) +
-                        " words; showing documents with most of them.";
+  if (is_relaxable && result.is_total_exact && result.total < kRelaxBelow) {
+    QueryNode any = node;
+    any.kind = Kind::kOr;
+    QueryNode rest;
+    rest.kind = Kind::kAndNot;
+    rest.children = {any, node};
+    const std::uint64_t all_words = result.total;
+    index::SearchRequest more = request;
+    more.query = rest;
+    more.offset = options.offset > all_words ? options.offset - all_words : 0;
+    more.limit = options.limit > result.hits.size() ? options.limit - result.hits.size() : 0;
+    more.want_facets = false;
+    more.min_exact_total = 0;
+    TROVE_ASSIGN_OR_RETURN(index::SearchResult tail, reader.Search(more));
+    if (tail.total > 0) {
+      const std::string words = "all " + std::to_string(word_count) + " words";
+      response.notice = all_words == 0
+                            ? "No document has " + words + "; showing documents with most of them."
+                            : std::to_string(all_words) +
+                                  (all_words == 1 ? " document has " : " documents have ") + words +
+                                  "; after them, documents with most of them.";
+      result.total = all_words + tail.total;
+      result.is_total_exact = result.is_total_exact && tail.is_total_exact;
+      for (index::Hit& hit : tail.hits) result.hits.push_back(std::move(hit));
+      if (options.want_facets) {
+        // Facets of every document shown: those with any of the words.
+        index::SearchRequest counts = request;
+        counts.query = any;
+        counts.limit = 0;
+        counts.offset = 0;
+        TROVE_ASSIGN_OR_RETURN(index::SearchResult counted, reader.Search(counts));
+        result.facets = std::move(counted.facets);
+      }
+      node = any;
     }
   }
   response.parsed = Describe(node);

@@ -42,14 +42,15 @@ struct SearchResponse {
   std::uint64_t total = 0;
   bool is_total_exact = false;
   std::string parsed;  // Describe() of the query that ran
-  std::string notice;  // set when the query was relaxed to find anything
+  std::string notice;  // set when the query was relaxed to find more
   std::vector<SearchHit> hits;
   std::map<std::string, std::vector<index::FacetValue>> facets;
 };
 
 // Runs `query`. InvalidArgument for a malformed query (the message says what and where).
-// A query of three or more plain words that matches nothing is run again as "most of the words"
-// (OR, ranked by how many match), and `notice` says so.
+// A query of three or more plain words that fewer than ten documents match in full lists them
+// first, then the documents with most of its words (OR, ranked by how many match); `notice`
+// says so and `total` counts both.
 Result<SearchResponse> Search(index::Reader& reader, std::string_view query,
                               const SearchOptions& options);
 

@@ -237,11 +237,42 @@ TEST_F(SearchTest, RelaxesAConjunctionWithAHyphenatedWord) {
   EXPECT_EQ(response->parsed, "(\"slip flow\" OR boundary OR heating)");
 }
 
-TEST_F(SearchTest, DoesNotRelaxWhenSomethingMatches) {
-  Write({Doc("all.txt", "alpha beta gamma"), Doc("two.txt", "alpha beta")});
+TEST_F(SearchTest, ListsDocumentsWithAllWordsFirstThenThoseWithMost) {
+  Write({Doc("all.txt", "alpha beta gamma"), Doc("two.txt", "alpha beta"),
+         Doc("one.txt", "gamma"), Doc("none.txt", "delta")});
   const Result<SearchResponse> response = Run("alpha beta gamma");
   ASSERT_TRUE(response.ok());
-  EXPECT_THAT(Names(*response), ElementsAre("all.txt"));
+  EXPECT_THAT(Names(*response), ElementsAre("all.txt", "two.txt", "one.txt"));
+  EXPECT_EQ(response->total, 3u);
+  EXPECT_THAT(response->notice, HasSubstr("1 document has all 3 words"));
+}
+
+TEST_F(SearchTest, PagesThroughBothPartsOfARelaxedQueryWithOneTotal) {
+  Write({Doc("all.txt", "alpha beta gamma"), Doc("two.txt", "alpha beta"),
+         Doc("one.txt", "gamma")});
+  std::vector<std::string> seen;
+  for (std::uint64_t offset = 0; offset < 4; ++offset) {
+    SearchOptions options;
+    options.offset = offset;
+    options.limit = 1;
+    const Result<SearchResponse> page = Run("alpha beta gamma", options);
+    ASSERT_TRUE(page.ok());
+    EXPECT_EQ(page->total, 3u) << "offset " << offset;
+    for (const std::string& name : Names(*page)) seen.push_back(name);
+  }
+  EXPECT_THAT(seen, ElementsAre("all.txt", "two.txt", "one.txt"));
+}
+
+TEST_F(SearchTest, DoesNotRelaxWhenTenDocumentsHaveEveryWord) {
+  std::vector<DocumentRecord> docs;
+  for (int i = 0; i < 10; ++i) docs.push_back(Doc("all" + std::to_string(i), "alpha beta gamma"));
+  docs.push_back(Doc("two.txt", "alpha beta"));
+  Write(docs);
+  SearchOptions options;
+  options.limit = 3;
+  const Result<SearchResponse> response = Run("alpha beta gamma", options);
+  ASSERT_TRUE(response.ok());
+  EXPECT_EQ(response->total, 10u);
   EXPECT_EQ(response->notice, "");
   EXPECT_EQ(response->parsed, "(alpha AND beta AND gamma)");
 }

@@ -111,7 +111,7 @@ class XapianReader final : public Reader {
       Xapian::ValueCountMatchSpy type_spy(internal::kSlotType), lang_spy(internal::kSlotLang),
           from_spy(internal::kSlotFrom);
       YearSpy year_spy;
-      Xapian::doccount check_at_least = 0;
+      auto check_at_least = static_cast<Xapian::doccount>(request.min_exact_total);
       if (request.want_facets) {
         enquire.add_matchspy(&type_spy);
         enquire.add_matchspy(&lang_spy);
