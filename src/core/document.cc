@@ -48,6 +48,13 @@ std::string EncodeRecord(const DocumentRecord& record, bool with_text) {
   if (record.mtime) j["mtime"] = *record.mtime;
   if (ex.date) j["date"] = *ex.date;
   if (with_text) j["text"] = ex.text;
+  if (!record.entities.empty()) {
+    json entities = json::array();
+    for (const EntityMention& m : record.entities) {
+      entities.push_back(json::array({m.type, m.value, m.begin, m.end}));
+    }
+    j["ents"] = std::move(entities);
+  }
   const std::vector<std::uint8_t> bytes = json::to_msgpack(j);
   return std::string(bytes.begin(), bytes.end());
 }
@@ -88,6 +95,13 @@ Result<DocumentRecord> DecodeRecord(std::string_view bytes) {
     ex.metadata = j.at("meta").get<std::vector<std::pair<std::string, std::string>>>();
     if (j.contains("date")) ex.date = j.at("date").get<std::int64_t>();
     if (j.contains("text")) ex.text = j.at("text").get<std::string>();
+    if (j.contains("ents")) {
+      for (const json& m : j.at("ents")) {
+        record.entities.push_back(
+            EntityMention{m.at(0).get<std::string>(), m.at(1).get<std::string>(),
+                          m.at(2).get<std::uint64_t>(), m.at(3).get<std::uint64_t>()});
+      }
+    }
     return record;
   } catch (const json::exception& e) {
     return Status::Corrupt(std::string("document record: ") + e.what());

@@ -57,6 +57,17 @@ inline constexpr std::string_view kChainSeparator = "!/";
 
 enum class DocState : std::uint8_t { kIndexed, kFailed, kSkipped };
 
+// One mention of an entity in a document's text (src/analyze finds them).
+struct EntityMention {
+  std::string type;         // "person", "org", "place", "email", "phone", "iban", "url", "domain",
+                            // "ip", "money", "date", "marking"
+  std::string value;        // normalised: the same for every way the text writes the entity
+  std::uint64_t begin = 0;  // byte offsets into extraction.text
+  std::uint64_t end = 0;
+
+  bool operator==(const EntityMention&) const = default;
+};
+
 // One document as the pipeline hands it to the index: identity, place, outcome, content.
 struct DocumentRecord {
   std::string id;  // content hash (hex); identical bytes are one document
@@ -70,6 +81,7 @@ struct DocumentRecord {
   std::string reason;  // why it failed or was skipped, for a person to act on
   std::string lang;    // ISO 639-1 code, or empty when unknown
   Extraction extraction;
+  std::vector<EntityMention> entities;  // in text order
 };
 
 std::string_view DocStateName(DocState state);

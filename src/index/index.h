@@ -133,6 +133,29 @@ struct IndexStats {
   std::map<std::string, std::uint64_t> by_type, by_lang, by_state;
 };
 
+// An entity and the number of documents that mention it (or that mention it together with
+// another, for EntityQuery::with).
+struct EntityCount {
+  std::string type;   // EntityMention::type
+  std::string value;  // the normalised value written by most of those documents
+  std::uint64_t documents = 0;
+};
+
+struct EntityQuery {
+  std::string type;  // one EntityMention::type, or empty for all
+  // When set: the entities mentioned in the documents that mention an entity whose words are
+  // these (any type), counted over those documents; the named entity itself is left out.
+  std::string with;
+  std::uint64_t limit = 50;
+};
+
+// The key under which an entity value is indexed and looked up: its folded words joined by
+// single spaces ("Marine Le Pen" and "MARINE LE PEN" -> "marine le pen").
+std::string EntityKey(std::string_view value);
+
+// The entity types (EntityMention::type) and the query field of each ("date" -> "mentions").
+const std::vector<std::pair<std::string, std::string>>& EntityTypeFields();
+
 // Reads the index (all shards, local or remote). Thread-compatible: one Reader per thread.
 class Reader {
  public:
@@ -147,6 +170,9 @@ class Reader {
   // Ids of the documents whose parent is `id`, in path order.
   virtual Result<std::vector<std::string>> Children(const std::string& id) = 0;
   virtual Result<IndexStats> Stats() = 0;
+  // Entities by the number of documents that mention them, most first. InvalidArgument for an
+  // unknown type.
+  virtual Result<std::vector<EntityCount>> Entities(const EntityQuery& query) = 0;
   // Re-opens at the latest commit, for long-lived readers.
   virtual Status Reopen() = 0;
 };

@@ -47,16 +47,23 @@ bool IsAddressField(std::string_view name) {
   return name == "from" || name == "to" || name == "cc" || name == "bcc";
 }
 
+bool IsEntityField(std::string_view name) {
+  const auto& fields = index::EntityTypeFields();
+  return std::any_of(fields.begin(), fields.end(), [&](const auto& f) { return f.second == name; });
+}
+
 bool IsKnownField(std::string_view name) {
   return name == "date" ||
          std::find(kTextFields.begin(), kTextFields.end(), name) != kTextFields.end() ||
-         std::find(kFilterFields.begin(), kFilterFields.end(), name) != kFilterFields.end();
+         std::find(kFilterFields.begin(), kFilterFields.end(), name) != kFilterFields.end() ||
+         IsEntityField(name);
 }
 
 std::string FieldList() {
   std::string out = "date";
   for (auto f : kTextFields) (out += ", ") += f;
   for (auto f : kFilterFields) (out += ", ") += f;
+  for (const auto& f : index::EntityTypeFields()) (out += ", ") += f.second;
   return out;
 }
 

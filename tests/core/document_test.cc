@@ -36,6 +36,8 @@ DocumentRecord FullRecord() {
   ex.in_reply_to = "<msg-0@example.org>";
   ex.references = {"<msg-0@example.org>", "<msg-00@example.org>"};
   ex.metadata = {{"creator", "Writer"}, {"producer", "LibreOffice"}, {"creator", "again"}};
+  r.entities = {{"date", "2011-11-21", 0, 10},
+                {"person", "Jean Dupont", 5'000'000'000ull, 5'000'000'011ull}};
   return r;
 }
 
@@ -50,6 +52,7 @@ void ExpectSameRecord(const DocumentRecord& a, const DocumentRecord& b) {
   EXPECT_EQ(a.state, b.state);
   EXPECT_EQ(a.reason, b.reason);
   EXPECT_EQ(a.lang, b.lang);
+  EXPECT_EQ(a.entities, b.entities);
   const Extraction& x = a.extraction;
   const Extraction& y = b.extraction;
   EXPECT_EQ(x.text, y.text);

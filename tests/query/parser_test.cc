@@ -146,6 +146,18 @@ TEST(Parse, ReadsEveryTextField) {
   EXPECT_EQ(Tree("Title:Budget"), "title:Budget");
 }
 
+TEST(Parse, ReadsEveryEntityField) {
+  for (const std::string field : {"person", "org", "place", "email", "phone", "iban", "url",
+                                  "domain", "ip", "money", "mentions", "marking"}) {
+    const QueryNode node = ParseOk(field + ":\"Marine Le Pen\"");
+    EXPECT_EQ(node.kind, Kind::kPhrase) << field;
+    EXPECT_EQ(node.field, field);
+  }
+  // An address in the email field is cut into words like the entity it matches.
+  EXPECT_EQ(ParseOk("email:jane@example.org").kind, Kind::kPhrase);
+  EXPECT_THAT(ParseOk("marking:SECRET//NOFORN").words, ElementsAre("SECRET", "NOFORN"));
+}
+
 TEST(Parse, KeepsAddressesWholeInAddressFields) {
   for (const std::string field : {"from", "to", "cc", "bcc"}) {
     const QueryNode node = ParseOk(field + ":Jane.Doe@example.org");
@@ -267,6 +279,7 @@ TEST(ParseErrors, NameAnUnknownFieldAndListTheKnownOnes) {
   const std::string message = ErrorOf("leak form:jane");
   EXPECT_THAT(message, HasSubstr("unknown field 'form:'"));
   EXPECT_THAT(message, HasSubstr("from"));
+  EXPECT_THAT(message, HasSubstr("person"));
   EXPECT_THAT(message, HasSubstr("column 6"));
 }
 

@@ -114,7 +114,65 @@ void AddDateTerms(Xapian::Document& doc, std::int64_t seconds) {
   doc.add_value(internal::kSlotDate, Xapian::sortable_serialise(static_cast<double>(seconds)));
 }
 
+const internal::EntityField* FindEntityField(std::string_view type) {
+  for (const internal::EntityField& field : internal::kEntityFields) {
+    if (field.name == type) return &field;
+  }
+  return nullptr;
+}
+
+// Each distinct entity once: its key term (wdf = mentions) and its words, positional per type.
+void IndexEntities(Xapian::Document& doc, const std::vector<EntityMention>& mentions) {
+  std::map<std::pair<std::string_view, std::string_view>, Xapian::termcount> counts;
+  for (const EntityMention& m : mentions) ++counts[{m.type, m.value}];
+  std::map<char, Xapian::termpos> positions;
+  for (const auto& [entity, count] : counts) {
+    const internal::EntityField* field = FindEntityField(entity.first);
+    if (field == nullptr) continue;
+    const std::string key = EntityKey(entity.second);
+    if (key.empty()) continue;
+    std::string term(internal::kPrefixEntity);
+    term += field->code;
+    term += key;
+    term += internal::kExactSeparator;
+    term += entity.second;
+    doc.add_term(internal::ClampTerm(std::move(term)), count);
+    std::string prefix(internal::kPrefixEntityWord);
+    prefix += field->code;
+    Xapian::termpos& pos = positions[field->code];
+    TokenIterator tokens(key);
+    Token token;
+    while (tokens.Next(&token)) doc.add_posting(Term(prefix, token.text), ++pos, count);
+    pos += kFieldGap;
+  }
+}
+
 }  // namespace
+
+std::string EntityKey(std::string_view value) {
+  std::string key;
+  TokenIterator tokens(value);
+  Token token;
+  while (tokens.Next(&token)) {
+    if (token.text.size() > kMaxTokenBytes) continue;
+    const std::string folded = FoldToken(token.text);
+    if (folded.empty()) continue;
+    if (!key.empty()) key += ' ';
+    key += folded;
+  }
+  return key;
+}
+
+const std::vector<std::pair<std::string, std::string>>& EntityTypeFields() {
+  static const auto* const kFields = [] {
+    auto* out = new std::vector<std::pair<std::string, std::string>>;
+    for (const internal::EntityField& field : internal::kEntityFields) {
+      out->emplace_back(field.name, field.field);
+    }
+    return out;
+  }();
+  return *kFields;
+}
 
 Result<PreparedDocument> PrepareDocument(const DocumentRecord& record) {
   try {
@@ -144,6 +202,7 @@ Result<PreparedDocument> PrepareDocument(const DocumentRecord& record) {
       indexer.IndexField(internal::kPrefixFrom, ex.author, &pos, 1);
     }
     internal::AddOccurrenceTerms(doc, record.occurrence);
+    IndexEntities(doc, record.entities);
 
     if (!record.type.empty()) doc.add_boolean_term(Term(internal::kPrefixType, record.type));
     if (!record.media_type.empty()) {

@@ -57,6 +57,21 @@ Xapian::Query Boolean(Xapian::Query q) {
   return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, 0);
 }
 
+// person:, org:, mentions: ... search the words of the entities of that type.
+const std::vector<FieldInfo>& EntityTextFields() {
+  static const auto* const kFields = [] {
+    static std::vector<std::string> prefixes;
+    prefixes.reserve(std::size(kEntityFields));
+    auto* out = new std::vector<FieldInfo>;
+    for (const EntityField& field : kEntityFields) {
+      prefixes.push_back(std::string(kPrefixEntityWord) + field.code);
+      out->push_back(FieldInfo{field.field, prefixes.back(), false});
+    }
+    return out;
+  }();
+  return *kFields;
+}
+
 class Builder {
  public:
   explicit Builder(const std::vector<std::string>& languages) {
@@ -97,6 +112,9 @@ class Builder {
  private:
   Result<const FieldInfo*> TextField(const std::string& field) {
     for (const FieldInfo& info : kTextFields) {
+      if (info.name == field) return &info;
+    }
+    for (const FieldInfo& info : EntityTextFields()) {
       if (info.name == field) return &info;
     }
     return Status::InvalidArgument("unknown field '" + field + "'");

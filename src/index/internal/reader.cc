@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <set>
+#include <tuple>
 
 #include <xapian.h>
 
@@ -193,6 +195,33 @@ class XapianReader final : public Reader {
     }
   }
 
+  Result<std::vector<EntityCount>> Entities(const EntityQuery& query) override {
+    std::vector<const internal::EntityField*> fields;
+    for (const internal::EntityField& field : internal::kEntityFields) {
+      if (query.type.empty() || query.type == field.name) fields.push_back(&field);
+    }
+    if (fields.empty()) {
+      std::string known;
+      for (const internal::EntityField& field : internal::kEntityFields) {
+        (known += known.empty() ? "" : ", ") += field.name;
+      }
+      return Status::InvalidArgument("unknown entity type '" + query.type + "'; types are " +
+                                     known);
+    }
+    try {
+      std::vector<EntityCount> out =
+          query.with.empty() ? CountEntities(fields) : CountCoMentions(fields, query.with);
+      std::sort(out.begin(), out.end(), [](const EntityCount& a, const EntityCount& b) {
+        return a.documents != b.documents ? a.documents > b.documents
+                                          : std::tie(a.type, a.value) < std::tie(b.type, b.value);
+      });
+      if (out.size() > query.limit) out.resize(query.limit);
+      return out;
+    } catch (const Xapian::Error& e) {
+      return Status::IOError("listing entities: " + e.get_description());
+    }
+  }
+
   Status Reopen() override {
     try {
       db_.reopen();
@@ -210,6 +239,112 @@ class XapianReader final : public Reader {
     for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) {
       languages_.push_back((*it).substr(prefix.size()));
     }
+  }
+
+  // Splits an XK term (prefix and code already checked) into key and value.
+  static std::pair<std::string, std::string> SplitEntityTerm(const std::string& term) {
+    const std::size_t start = internal::kPrefixEntity.size() + 1;
+    const std::size_t sep = term.find(internal::kExactSeparator, start);
+    if (sep == std::string::npos) return {term.substr(start), term.substr(start)};
+    return {term.substr(start, sep - start), term.substr(sep + 1)};
+  }
+
+  std::vector<EntityCount> CountEntities(const std::vector<const internal::EntityField*>& fields) {
+    struct Tally {
+      std::vector<std::string> terms;  // every written form
+      std::string value;               // the form with the most documents
+      Xapian::doccount value_docs = 0;
+    };
+    std::vector<EntityCount> out;
+    for (const internal::EntityField* field : fields) {
+      const std::string prefix = std::string(internal::kPrefixEntity) + field->code;
+      std::map<std::string, Tally> by_key;
+      for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) {
+        const auto [key, value] = SplitEntityTerm(*it);
+        Tally& tally = by_key[key];
+        tally.terms.push_back(*it);
+        if (it.get_termfreq() > tally.value_docs) {
+          tally.value = value;
+          tally.value_docs = it.get_termfreq();
+        }
+      }
+      for (const auto& [key, tally] : by_key) {
+        std::uint64_t documents = tally.value_docs;
+        if (tally.terms.size() > 1) {
+          // Several written forms: each document once.
+          std::set<Xapian::docid> docids;
+          for (const std::string& term : tally.terms) {
+            for (auto p = db_.postlist_begin(term); p != db_.postlist_end(term); ++p) {
+              docids.insert(*p);
+            }
+          }
+          documents = docids.size();
+        }
+        out.push_back(EntityCount{std::string(field->name), tally.value, documents});
+      }
+    }
+    return out;
+  }
+
+  std::vector<EntityCount> CountCoMentions(const std::vector<const internal::EntityField*>& fields,
+                                           const std::string& with) {
+    const std::string with_key = EntityKey(with);
+    std::vector<std::string> words;
+    for (std::size_t start = 0; start < with_key.size();) {
+      std::size_t end = with_key.find(' ', start);
+      if (end == std::string::npos) end = with_key.size();
+      words.push_back(with_key.substr(start, end - start));
+      start = end + 1;
+    }
+    if (words.empty()) return {};
+    // The documents that mention `with` as an entity of any type.
+    std::vector<Xapian::Query> per_type;
+    for (const internal::EntityField& field : internal::kEntityFields) {
+      const std::string prefix = std::string(internal::kPrefixEntityWord) + field.code;
+      std::vector<Xapian::Query> terms;
+      for (const std::string& word : words) terms.emplace_back(prefix + word);
+      per_type.emplace_back(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(), terms.size());
+    }
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_OR, per_type.begin(), per_type.end()));
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    const Xapian::MSet mset = enquire.get_mset(0, db_.get_doccount());
+    std::map<std::pair<char, std::string>, EntityCount> by_key;
+    std::map<std::pair<char, std::string>, std::map<std::string, int>> forms;
+    for (auto m = mset.begin(); m != mset.end(); ++m) {
+      const Xapian::Document doc = m.get_document();
+      Xapian::TermIterator t = doc.termlist_begin();
+      t.skip_to(std::string(internal::kPrefixEntity));
+      std::set<std::pair<char, std::string>> seen;
+      for (; t != doc.termlist_end(); ++t) {
+        const std::string term = *t;
+        if (term.rfind(internal::kPrefixEntity, 0) != 0) break;
+        const char code = term.size() > internal::kPrefixEntity.size()
+                              ? term[internal::kPrefixEntity.size()]
+                              : '\0';
+        const auto field =
+            std::find_if(fields.begin(), fields.end(),
+                         [&](const internal::EntityField* f) { return f->code == code; });
+        if (field == fields.end()) continue;
+        const auto [key, value] = SplitEntityTerm(term);
+        if (key == with_key) continue;
+        ++forms[{code, key}][value];
+        if (!seen.insert({code, key}).second) continue;
+        EntityCount& count = by_key[{code, key}];
+        count.type = std::string((*field)->name);
+        ++count.documents;
+      }
+    }
+    std::vector<EntityCount> out;
+    for (auto& [code_key, count] : by_key) {
+      const auto& counted = forms[code_key];
+      count.value =
+          std::max_element(counted.begin(), counted.end(), [](const auto& a, const auto& b) {
+            return a.second < b.second;
+          })->first;
+      out.push_back(std::move(count));
+    }
+    return out;
   }
 
   static Result<StoredDocument> Load(const Xapian::Document& doc) {

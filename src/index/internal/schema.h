@@ -36,6 +36,23 @@ inline constexpr std::string_view kPrefixDay = "D";         // D<YYYYMMDD>
 inline constexpr std::string_view kPrefixMonth = "M";       // M<YYYYMM>
 inline constexpr std::string_view kPrefixYear = "Y";        // Y<YYYY>
 inline constexpr std::string_view kPrefixMessageId = "XI";  // XI<message-id>
+// Entities, by type code (kEntityFields): XW<code><folded word of the value>, positional, one
+// gap between values; XK<code><key><kExactSeparator><value as normalised>, wdf = mentions, where
+// the key is the value's folded words joined by single spaces (EntityKey).
+inline constexpr std::string_view kPrefixEntityWord = "XW";
+inline constexpr std::string_view kPrefixEntity = "XK";
+
+struct EntityField {
+  std::string_view name;   // as in EntityMention::type
+  std::string_view field;  // the query field
+  char code;
+};
+inline constexpr EntityField kEntityFields[] = {
+    {"person", "person", 'P'}, {"org", "org", 'O'},       {"place", "place", 'L'},
+    {"email", "email", 'E'},   {"phone", "phone", 'T'},   {"iban", "iban", 'I'},
+    {"url", "url", 'U'},       {"domain", "domain", 'D'}, {"ip", "ip", 'N'},
+    {"money", "money", 'M'},   {"date", "mentions", 'W'}, {"marking", "marking", 'K'},
+};
 
 // Value slots (what sorting and facets read; everything else is a term or in the data).
 inline constexpr Xapian::valueno kSlotDate = 0;  // sortable_serialise(seconds)
