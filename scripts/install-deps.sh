@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config ccache
   libxapian-dev xapian-tools libsqlite3-dev libsodium-dev libzstd-dev
   libgmime-3.0-dev libpoppler-cpp-dev libzip-dev libpugixml-dev libarchive-dev libgumbo-dev
-  libuchardet-dev libcld2-dev libicu-dev libmagic-dev libre2-dev
+  libuchardet-dev libcld2-dev libicu-dev libmagic-dev libre2-dev libphonenumber-dev xz-utils
   libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
 )
 if [[ "${1:-}" == "--test" ]]; then

@@ -1,0 +1,35 @@
+// Every entity mention of a document's text: pattern entities (entities.h) and, where a model
+// exists for the document's language, people, organisations and places (ner.h), normalised
+// into entities: titles dropped ("M. Hollande" -> "Hollande"), spacing and case settled, and a
+// short form linked to the one full name of the document it ends ("Hollande" -> "François
+// Hollande").
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/document.h"
+
+namespace trove::analyze {
+
+struct MentionOptions {
+  bool with_names = true;  // run the sequence tagger (people, organisations, places)
+};
+
+// The mentions of `utf8_text` (a document in `lang`, "" when unknown), in text order.
+// Thread-safe. A missing or unreadable model is reported once on stderr and costs only the
+// names; the pattern entities are still found.
+std::vector<EntityMention> FindMentions(std::string_view utf8_text, std::string_view lang,
+                                        const MentionOptions& options = {});
+
+// The name of a person as an entity: honorifics and titles before it dropped, spaces collapsed,
+// an all-capitals name put in title case ("M. FRANÇOIS  HOLLANDE" -> "François Hollande").
+std::string NormalisePersonName(std::string_view name);
+
+// Links the short forms of person names within one document to the full name they end, when
+// exactly one full name of the document ends with them ("Hollande", "HOLLANDE" ->
+// "François Hollande"). Works on `mentions` in place.
+void LinkShortNames(std::vector<EntityMention>& mentions);
+
+}  // namespace trove::analyze

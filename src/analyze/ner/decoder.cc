@@ -1,0 +1,80 @@
+#include "analyze/ner/decoder.h"
+
+#include <limits>
+
+namespace trove::analyze::ner {
+
+Decoder::Decoder(const std::vector<std::string>& tags) : tag_count_(tags.size()) {
+  allowed_.assign((tag_count_ + 1) * tag_count_, true);
+  for (std::size_t next = 0; next < tag_count_; ++next) {
+    if (tags[next].rfind("I-", 0) != 0) continue;
+    const std::string type = tags[next].substr(2);
+    allowed_[next] = false;  // no I- at the start of a sentence
+    for (std::size_t prev = 0; prev < tag_count_; ++prev) {
+      const bool continues = tags[prev].size() > 2 && tags[prev].substr(2) == type;
+      allowed_[(prev + 1) * tag_count_ + next] = continues;
+    }
+  }
+}
+
+void Decoder::Decode(const float* weights, const float* transitions,
+                     const SentenceFeatures& features, const SentenceFeatures* extra,
+                     std::vector<std::uint8_t>* best) {
+  const std::size_t n = features.TokenCount();
+  const std::size_t tags = tag_count_;
+  best->assign(n, 0);
+  if (n == 0) return;
+  emissions_.assign(n * tags, 0.0f);
+  for (const SentenceFeatures* source : {&features, extra}) {
+    if (source == nullptr) continue;
+    for (std::size_t i = 0; i < n; ++i) {
+      float* emission = &emissions_[i * tags];
+      for (std::uint32_t f = source->starts[i]; f < source->starts[i + 1]; ++f) {
+        const float* row = weights + static_cast<std::size_t>(source->rows[f]) * tags;
+        for (std::size_t t = 0; t < tags; ++t) emission[t] += row[t];
+      }
+    }
+  }
+  constexpr float kImpossible = -std::numeric_limits<float>::infinity();
+  scores_.assign(n * tags, kImpossible);
+  back_.assign(n * tags, 0);
+  for (std::size_t t = 0; t < tags; ++t) {
+    if (allowed_[t]) scores_[t] = transitions[t] + emissions_[t];
+  }
+  for (std::size_t i = 1; i < n; ++i) {
+    const float* prev_scores = &scores_[(i - 1) * tags];
+    float* cur_scores = &scores_[i * tags];
+    for (std::size_t t = 0; t < tags; ++t) {
+      float best_score = kImpossible;
+      std::uint8_t best_prev = 0;
+      for (std::size_t p = 0; p < tags; ++p) {
+        if (!allowed_[(p + 1) * tags + t]) continue;
+        const float score = prev_scores[p] + transitions[(p + 1) * tags + t];
+        if (score > best_score) {
+          best_score = score;
+          best_prev = static_cast<std::uint8_t>(p);
+        }
+      }
+      cur_scores[t] = best_score + emissions_[i * tags + t];
+      back_[i * tags + t] = best_prev;
+    }
+  }
+  std::size_t last = 0;
+  for (std::size_t t = 1; t < tags; ++t) {
+    if (scores_[(n - 1) * tags + t] > scores_[(n - 1) * tags + last]) last = t;
+  }
+  for (std::size_t i = n; i-- > 0;) {
+    (*best)[i] = static_cast<std::uint8_t>(last);
+    last = back_[i * tags + last];
+  }
+}
+
+std::vector<NerSpan> SpansFromTagIds(const std::vector<std::string>& tags,
+                                     const std::vector<std::uint8_t>& ids) {
+  std::vector<std::string> names;
+  names.reserve(ids.size());
+  for (const std::uint8_t id : ids) names.push_back(tags[id]);
+  return SpansFromTags(names);
+}
+
+}  // namespace trove::analyze::ner

@@ -1,0 +1,40 @@
+// First-order Viterbi decoding over hashed feature weights, with the IOB2 constraint (I-X only
+// after B-X or I-X) built in, so that every output is a well-formed tag sequence.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "analyze/ner.h"
+#include "analyze/ner/features.h"
+
+namespace trove::analyze::ner {
+
+class Decoder {
+ public:
+  explicit Decoder(const std::vector<std::string>& tags);
+
+  // The best tag of every token of `features` (and of `extra`, more features of the same
+  // tokens, when not null) under `weights` (2^bits rows of TagCount() floats) and `transitions`
+  // (as in Model). Not thread-safe: it reuses its buffers.
+  void Decode(const float* weights, const float* transitions, const SentenceFeatures& features,
+              const SentenceFeatures* extra, std::vector<std::uint8_t>* best);
+
+  std::size_t TagCount() const { return tag_count_; }
+  // Whether tag `next` may follow `prev` (prev == -1: the sentence start).
+  bool IsAllowed(int prev, int next) const { return allowed_[(prev + 1) * tag_count_ + next]; }
+
+ private:
+  std::size_t tag_count_;
+  std::vector<bool> allowed_;
+  std::vector<float> emissions_;
+  std::vector<float> scores_;
+  std::vector<std::uint8_t> back_;
+};
+
+// The entities of a tag sequence (tag indices into `tags`, IOB2).
+std::vector<NerSpan> SpansFromTagIds(const std::vector<std::string>& tags,
+                                     const std::vector<std::uint8_t>& ids);
+
+}  // namespace trove::analyze::ner
