@@ -77,7 +77,14 @@ nlohmann::json DocumentJson(const index::StoredDocument& doc, bool with_text) {
       {"metadata", metadata},
       {"is_truncated", ex.is_truncated},
   };
-  if (with_text) out["text"] = ex.text;
+  if (with_text) {
+    out["text"] = ex.text;
+    nlohmann::json mentions = nlohmann::json::array();
+    for (const EntityMention& m : r.entities) {
+      mentions.push_back({{"type", m.type}, {"value", m.value}, {"begin", m.begin}, {"end", m.end}});
+    }
+    out["entities"] = std::move(mentions);
+  }
   return out;
 }
 

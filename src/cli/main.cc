@@ -10,8 +10,10 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include "analyze/ner.h"
 #include "cli/format.h"
 #include "core/collection.h"
+#include "core/file.h"
 #include "index/index.h"
 #include "pipeline/ingest.h"
 #include "query/search.h"
@@ -94,10 +96,19 @@ int IngestCommand(const pipeline::IngestOptions& options) {
 
 // --- search ----------------------------------------------------------------------------------
 
-int Search(const std::string& collection, const std::string& query,
-           const query::SearchOptions& options, bool as_json) {
+// The collection's entity curation (trove entity ...).
+Result<std::vector<EntityRule>> LoadEntityRules(const std::string& collection) {
+  TROVE_ASSIGN_OR_RETURN(auto store, store::Store::Open(StorePath(collection)));
+  return store->ListEntityRules();
+}
+
+int Search(const std::string& collection, const std::string& query, query::SearchOptions options,
+           bool as_json) {
   auto reader = index::Reader::Open(IndexDir(collection));
   if (!reader.ok()) return Fail(reader.status());
+  auto rules = LoadEntityRules(collection);
+  if (!rules.ok()) return Fail(rules.status());
+  options.entity_rules = std::move(rules).value();
   auto response = query::Search(**reader, query, options);
   if (!response.ok()) return Fail(response.status());
   if (as_json) {
@@ -221,6 +232,13 @@ int Show(const std::string& collection, const std::string& id, bool as_json) {
   field("message-id", ex.message_id);
   field("in-reply-to", ex.in_reply_to);
   for (const auto& [key, value] : ex.metadata) field(key.c_str(), value);
+  // Entities by type, each once, in order of first mention.
+  std::map<std::string, std::vector<std::string>> entities;
+  for (const EntityMention& m : doc->record.entities) {
+    std::vector<std::string>& values = entities[m.type];
+    if (std::find(values.begin(), values.end(), m.value) == values.end()) values.push_back(m.value);
+  }
+  for (const auto& [type, values] : entities) list(type.c_str(), values);
   if (!kids.empty()) {
     std::printf("children:\n");
     for (const auto& kid : kids) {
@@ -330,6 +348,187 @@ int Failures(const std::string& collection, bool as_json) {
   return 0;
 }
 
+int Entities(const std::string& collection, index::EntityQuery query, bool as_json) {
+  auto reader = index::Reader::Open(IndexDir(collection));
+  if (!reader.ok()) return Fail(reader.status());
+  auto rules = LoadEntityRules(collection);
+  if (!rules.ok()) return Fail(rules.status());
+  query.rules = std::move(rules).value();
+  auto entities = (*reader)->Entities(query);
+  if (!entities.ok()) return Fail(entities.status());
+  if (as_json) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const index::EntityCount& e : *entities) {
+      list.push_back({{"type", e.type}, {"value", e.value}, {"documents", e.documents}});
+    }
+    nlohmann::json out = {{"entities", std::move(list)}};
+    if (!query.with.empty()) out["with"] = query.with;
+    std::printf("%s\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    return 0;
+  }
+  if (entities->empty()) {
+    std::printf(query.with.empty() ? "no entities\n" : "nothing is mentioned with %s\n",
+                query.with.c_str());
+    return 0;
+  }
+  std::printf("%9s  %-8s %s\n", query.with.empty() ? "documents" : "together", "type", "entity");
+  for (const index::EntityCount& e : *entities) {
+    std::printf("%9llu  %-8s %s\n", static_cast<unsigned long long>(e.documents), e.type.c_str(),
+                e.value.c_str());
+  }
+  return 0;
+}
+
+struct CurationOptions {
+  std::string action;  // merge, rename, delete
+  std::string name;    // the entity to change
+  std::string other;   // merge: the entity it joins; rename: the new name
+  std::string type;    // when the name is an entity of several types
+};
+
+// trove entity merge|rename|delete: records a rule in the store; listings and searches apply it
+// from then on, re-ingests included.
+int Curate(const std::string& collection, const CurationOptions& options) {
+  auto reader = index::Reader::Open(IndexDir(collection));
+  if (!reader.ok()) return Fail(reader.status());
+  auto store = store::Store::Open(StorePath(collection));
+  if (!store.ok()) return Fail(store.status());
+  auto rules = (*store)->ListEntityRules();
+  if (!rules.ok()) return Fail(rules.status());
+  const index::EntityRules book(*rules);
+  // The entity a name stands for, in one type: its key, if some document mentions it.
+  const auto find = [&](const std::string& type, const std::string& name) -> Result<std::string> {
+    const std::string key = book.KeyOfName(type, index::EntityKey(name));
+    TROVE_ASSIGN_OR_RETURN(const bool exists, (*reader)->HasEntity(type, key));
+    if (!exists) return Status::NotFound("no " + type + " '" + name + "'");
+    return key;
+  };
+  std::vector<std::string> types;
+  for (const auto& [type, field] : index::EntityTypeFields()) {
+    if (!options.type.empty() && type != options.type) continue;
+    if (find(type, options.name).ok()) types.push_back(type);
+  }
+  if (types.empty()) {
+    return Fail(Status::NotFound("no entity '" + options.name + "'" +
+                                 (options.type.empty() ? "" : " of type " + options.type) +
+                                 " (trove entities lists them)"));
+  }
+  if (types.size() > 1) {
+    std::string list;
+    for (const std::string& t : types) (list += list.empty() ? "" : ", ") += t;
+    std::fprintf(stderr, "trove: '%s' is an entity of several types (%s): say which with --type\n",
+                 options.name.c_str(), list.c_str());
+    return kExitUsage;
+  }
+  const std::string& type = types.front();
+  EntityRule rule{type, *find(type, options.name), EntityRule::Action::kDelete, ""};
+  if (options.action == "merge") {
+    auto target = find(type, options.other);
+    if (!target.ok()) return Fail(target.status());
+    if (*target == rule.key) return Fail(Status::InvalidArgument("an entity cannot join itself"));
+    rule.action = EntityRule::Action::kMerge;
+    rule.target = *target;
+  } else if (options.action == "rename") {
+    if (index::EntityKey(options.other).empty()) {
+      std::fprintf(stderr, "trove: the new name needs a letter or a digit\n");
+      return kExitUsage;
+    }
+    rule.action = EntityRule::Action::kRename;
+    rule.target = options.other;
+  }
+  const Status put = (*store)->PutEntityRule(rule);
+  if (!put.ok()) return Fail(put);
+  if (options.action == "merge") {
+    std::printf("%s '%s' now counts as '%s'\n", type.c_str(), options.name.c_str(),
+                options.other.c_str());
+  } else if (options.action == "rename") {
+    std::printf("%s '%s' is now called '%s'\n", type.c_str(), options.name.c_str(),
+                options.other.c_str());
+  } else {
+    std::printf("%s '%s' is no longer listed as an entity\n", type.c_str(), options.name.c_str());
+  }
+  return 0;
+}
+
+// --- ner -------------------------------------------------------------------------------------
+
+struct NerOptions {
+  std::string eval_path;  // a CoNLL file to score the tagger on
+  std::string text_path;  // or a UTF-8 text file to tag
+  std::string lang = "en";
+  std::string model_path;  // default: analyze::DefaultNerModelPath(lang)
+  bool as_json = false;
+};
+
+int NerCommand(const NerOptions& options) {
+  if (options.eval_path.empty() == options.text_path.empty()) {
+    std::fprintf(stderr, "trove: ner needs either --eval CONLL_FILE or a text FILE\n");
+    return kExitUsage;
+  }
+  const std::string model_path =
+      options.model_path.empty() ? analyze::DefaultNerModelPath(options.lang) : options.model_path;
+  auto tagger = analyze::Tagger::Load(model_path);
+  if (!tagger.ok()) return Fail(tagger.status());
+  if (!options.text_path.empty()) {
+    auto text = ReadFile(options.text_path);
+    if (!text.ok()) return Fail(text.status());
+    const std::vector<analyze::NerMention> mentions = tagger->TagText(*text);
+    nlohmann::json list = nlohmann::json::array();
+    for (const analyze::NerMention& m : mentions) {
+      if (!options.as_json) {
+        std::printf("%zu\t%zu\t%s\t%s\n", m.begin, m.end, m.type.c_str(), m.text.c_str());
+        continue;
+      }
+      list.push_back({{"begin", m.begin}, {"end", m.end}, {"type", m.type}, {"text", m.text}});
+    }
+    if (options.as_json) {
+      std::printf("%s\n",
+                  list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    }
+    return 0;
+  }
+  auto corpus = analyze::ReadConll(options.eval_path);
+  if (!corpus.ok()) return Fail(corpus.status());
+  const analyze::NerScores scores = analyze::EvaluateTagger(*tagger, *corpus);
+  auto counts_json = [](const analyze::NerCounts& c) {
+    return nlohmann::json{
+        {"precision", c.Precision()}, {"recall", c.Recall()}, {"f1", c.F1()}, {"gold", c.gold},
+        {"found", c.predicted},       {"correct", c.correct}};
+  };
+  if (options.as_json) {
+    nlohmann::json by_type = nlohmann::json::object();
+    for (const auto& [type, counts] : scores.by_type) by_type[type] = counts_json(counts);
+    const nlohmann::json out = {{"file", options.eval_path},
+                                {"model", model_path},
+                                {"lang", tagger->lang()},
+                                {"sentences", scores.sentences},
+                                {"tokens", scores.tokens},
+                                {"tokens_per_second", scores.TokensPerSecond()},
+                                {"tokens_per_cpu_second", scores.TokensPerCpuSecond()},
+                                {"by_type", by_type},
+                                {"overall", counts_json(scores.overall)}};
+    std::printf("%s\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    return 0;
+  }
+  std::printf("%s: %llu sentences, %llu tokens; model %s (%s)\n", options.eval_path.c_str(),
+              static_cast<unsigned long long>(scores.sentences),
+              static_cast<unsigned long long>(scores.tokens), model_path.c_str(),
+              tagger->lang().c_str());
+  std::printf("%-8s %9s %9s %9s %7s %7s %7s\n", "type", "precision", "recall", "F1", "gold",
+              "found", "correct");
+  auto row = [](const std::string& type, const analyze::NerCounts& c) {
+    std::printf("%-8s %9.2f %9.2f %9.2f %7llu %7llu %7llu\n", type.c_str(), c.Precision(),
+                c.Recall(), c.F1(), static_cast<unsigned long long>(c.gold),
+                static_cast<unsigned long long>(c.predicted),
+                static_cast<unsigned long long>(c.correct));
+  };
+  for (const auto& [type, counts] : scores.by_type) row(type, counts);
+  row("overall", scores.overall);
+  std::printf("tagging: %.0f tokens/s of CPU time (%.0f tokens/s wall clock), one thread\n",
+              scores.TokensPerCpuSecond(), scores.TokensPerSecond());
+  return 0;
+}
+
 int Main(int argc, char** argv) {
   CLI::App app{"trove: ingest a document dump, then search it"};
   app.require_subcommand(1);
@@ -357,6 +556,16 @@ int Main(int argc, char** argv) {
       ->add_option("--shards", ingest.shard_count,
                    "index shards for a new collection (default: one per core, at most 4)")
       ->check(CLI::Range(1, 64));
+  std::map<std::string, pipeline::IngestOptions::Entities> entity_modes = {
+      {"all", pipeline::IngestOptions::Entities::kAll},
+      {"patterns", pipeline::IngestOptions::Entities::kPatterns},
+      {"none", pipeline::IngestOptions::Entities::kNone}};
+  ingest_cmd
+      ->add_option("--entities", ingest.entities,
+                   "entities to find: all (names too), patterns (addresses, numbers, dates, "
+                   "markings) or none")
+      ->transform(CLI::CheckedTransformer(entity_modes, CLI::ignore_case))
+      ->default_str("all");
   ingest_cmd->add_option("SOURCE", ingest.sources, "files, folders or archives");
 
   std::string query_text;
@@ -392,6 +601,51 @@ int Main(int argc, char** argv) {
   add_collection(failures_cmd);
   failures_cmd->add_flag("--json", as_json, "JSON output");
 
+  index::EntityQuery entity_query;
+  auto* entities_cmd = app.add_subcommand(
+      "entities", "people, organisations, places, addresses... by the documents that mention them");
+  add_collection(entities_cmd);
+  std::vector<std::string> entity_types;
+  for (const auto& [type, field] : index::EntityTypeFields()) entity_types.push_back(type);
+  entities_cmd->add_option("--type", entity_query.type, "only this type")
+      ->check(CLI::IsMember(entity_types));
+  entities_cmd->add_option("--with", entity_query.with,
+                           "what is mentioned in the same documents as this name");
+  entities_cmd->add_option("--limit", entity_query.limit, "how many")->capture_default_str();
+  entities_cmd->add_flag("--json", as_json, "JSON output");
+
+  CurationOptions curation;
+  auto* entity_cmd = app.add_subcommand(
+      "entity", "correct the entity list: merge, rename or delete an entity (kept across ingests)");
+  add_collection(entity_cmd);
+  entity_cmd->require_subcommand(1);
+  auto* merge_cmd = entity_cmd->add_subcommand("merge", "count entity NAME as entity INTO");
+  merge_cmd->add_option("NAME", curation.name, "the entity to merge")->required();
+  merge_cmd->add_option("INTO", curation.other, "the entity it joins")->required();
+  auto* rename_cmd = entity_cmd->add_subcommand("rename", "give entity NAME a new name");
+  rename_cmd->add_option("NAME", curation.name, "the entity")->required();
+  rename_cmd->add_option("NEW", curation.other, "its new name")->required();
+  auto* delete_cmd = entity_cmd->add_subcommand("delete", "entity NAME is not an entity");
+  delete_cmd->add_option("NAME", curation.name, "the entity")->required();
+  for (auto* cmd : {merge_cmd, rename_cmd, delete_cmd}) {
+    cmd->add_option("--type", curation.type, "the entity's type, when the name has several")
+        ->check(CLI::IsMember(entity_types));
+  }
+
+  NerOptions ner;
+  auto* ner_cmd = app.add_subcommand(
+      "ner", "tag people, organisations and places; score the tagger on a CoNLL file");
+  ner_cmd->add_option("--eval", ner.eval_path,
+                      "CoNLL file (token first, gold IOB1/IOB2 tag last): print P/R/F1 per type");
+  ner_cmd->add_option("FILE", ner.text_path, "UTF-8 text file to tag (mentions as byte offsets)");
+  ner_cmd->add_option("--lang", ner.lang, "model language")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"en", "fr"}));
+  ner_cmd->add_option("--model", ner.model_path,
+                      "model file (default: $TROVE_MODELS/ner-LANG.bin, else the source tree's "
+                      "models/ner-LANG.bin)");
+  ner_cmd->add_flag("--json", ner.as_json, "JSON output");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -415,6 +669,12 @@ int Main(int argc, char** argv) {
   if (show_cmd->parsed()) return Show(collection, id, as_json);
   if (status_cmd->parsed()) return StatusCommand(collection, as_json);
   if (failures_cmd->parsed()) return Failures(collection, as_json);
+  if (entities_cmd->parsed()) return Entities(collection, entity_query, as_json);
+  if (entity_cmd->parsed()) {
+    curation.action = merge_cmd->parsed() ? "merge" : rename_cmd->parsed() ? "rename" : "delete";
+    return Curate(collection, curation);
+  }
+  if (ner_cmd->parsed()) return NerCommand(ner);
   return kExitUsage;
 }
 

@@ -68,6 +68,19 @@ struct EntityMention {
   bool operator==(const EntityMention&) const = default;
 };
 
+// A user's correction of the entity list (trove entity merge|rename|delete). Kept in the store
+// and applied whenever entities are listed or searched, never written into the index, so it
+// takes effect at once and survives a re-ingest.
+struct EntityRule {
+  enum class Action { kMerge, kRename, kDelete };
+  std::string type;  // EntityMention::type
+  std::string key;   // the entity it applies to, as index::EntityKey(value)
+  Action action = Action::kDelete;
+  std::string target;  // kMerge: the key of the entity it joins; kRename: the new name
+
+  bool operator==(const EntityRule&) const = default;
+};
+
 // One document as the pipeline hands it to the index: identity, place, outcome, content.
 struct DocumentRecord {
   std::string id;  // content hash (hex); identical bytes are one document

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -147,6 +148,25 @@ struct EntityQuery {
   // these (any type), counted over those documents; the named entity itself is left out.
   std::string with;
   std::uint64_t limit = 50;
+  std::vector<EntityRule> rules;  // the collection's curation (store::Store::ListEntityRules)
+};
+
+// A collection's entity rules, ready to apply.
+class EntityRules {
+ public:
+  explicit EntityRules(const std::vector<EntityRule>& rules);
+  // The key `key` counts under once merges are followed; nullopt when deleted.
+  std::optional<std::string> Resolve(const std::string& type, const std::string& key) const;
+  // The name given to the entity `key` by a rename, or "".
+  std::string NewName(const std::string& type, const std::string& key) const;
+  // The key that `name_key` stands for: the renamed entity when it is a new name, else itself.
+  std::string KeyOfName(const std::string& type, const std::string& name_key) const;
+  // Every key that resolves to `key`, `key` included.
+  std::vector<std::string> Sources(const std::string& type, const std::string& key) const;
+  bool empty() const { return rules_.empty(); }
+
+ private:
+  std::map<std::pair<std::string, std::string>, EntityRule> rules_;
 };
 
 // The key under which an entity value is indexed and looked up: its folded words joined by
@@ -173,6 +193,8 @@ class Reader {
   // Entities by the number of documents that mention them, most first. InvalidArgument for an
   // unknown type.
   virtual Result<std::vector<EntityCount>> Entities(const EntityQuery& query) = 0;
+  // True when some document mentions an entity of `type` (EntityMention::type) under `key`.
+  virtual Result<bool> HasEntity(const std::string& type, const std::string& key) = 0;
   // Re-opens at the latest commit, for long-lived readers.
   virtual Status Reopen() = 0;
 };

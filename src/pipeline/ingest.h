@@ -30,6 +30,11 @@ struct IngestOptions {
   std::uint64_t max_expanded_bytes = 20ull << 30;  // bytes unpacked from one source file
   extract::Limits limits;
 
+  // Entities found in every document's text: none, the pattern entities (addresses, numbers,
+  // dates, markings), or those and the names the sequence tagger finds.
+  enum class Entities { kNone, kPatterns, kAll };
+  Entities entities = Entities::kAll;
+
   // Commit the index and ledger at least this often; an interrupted run redoes at most this
   // much. Fewer commits are not faster: Xapian flushes every 10,000 changes anyway, and
   // committing every 5,000 documents measured faster than that (bench/RESULTS.md, section 2).

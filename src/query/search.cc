@@ -93,6 +93,55 @@ std::size_t CharStart(std::string_view text, std::size_t pos) {
   return pos;
 }
 
+// The entity type a query field searches ("mentions" -> "date"), or "" for other fields.
+std::string EntityTypeOfField(const std::string& field) {
+  for (const auto& [type, name] : index::EntityTypeFields()) {
+    if (name == field) return type;
+  }
+  return {};
+}
+
+QueryNode KeyPhrase(const std::string& field, const std::string& key) {
+  QueryNode node;
+  node.kind = Kind::kPhrase;
+  node.field = field;
+  for (std::size_t start = 0; start < key.size();) {
+    std::size_t end = key.find(' ', start);
+    if (end == std::string::npos) end = key.size();
+    node.words.push_back(key.substr(start, end - start));
+    start = end + 1;
+  }
+  if (node.words.size() == 1) node.kind = Kind::kWord;
+  return node;
+}
+
+// Applies the entity rules to the entity fields of `node`: a new name finds the entity it
+// renamed, an entity finds those merged into it, a deleted entity finds nothing.
+void ApplyEntityRules(QueryNode& node, const index::EntityRules& rules) {
+  for (QueryNode& child : node.children) ApplyEntityRules(child, rules);
+  if (node.kind != Kind::kWord && node.kind != Kind::kPhrase) return;
+  const std::string type = EntityTypeOfField(node.field);
+  if (type.empty()) return;
+  std::string typed;
+  for (const std::string& word : node.words) (typed += typed.empty() ? "" : " ") += word;
+  const std::string key = index::EntityKey(typed);
+  const std::string named = rules.KeyOfName(type, key);
+  if (!rules.Resolve(type, named)) {
+    node = QueryNode{};
+    node.kind = Kind::kMatchNothing;
+    return;
+  }
+  const std::vector<std::string> sources = rules.Sources(type, named);
+  if (named == key && sources.size() == 1) return;
+  QueryNode any;
+  any.kind = Kind::kOr;
+  if (named == key) any.children.push_back(node);
+  for (const std::string& source : sources) {
+    if (source != key) any.children.push_back(KeyPhrase(node.field, source));
+  }
+  node = std::move(any);
+}
+
 }  // namespace
 
 std::string Snippet::Render(std::string_view open, std::string_view close) const {
@@ -206,6 +255,8 @@ Result<SearchResponse> Search(index::Reader& reader, std::string_view query,
   ParseOptions parse_options;
   parse_options.is_exact = options.is_exact;
   TROVE_ASSIGN_OR_RETURN(QueryNode node, Parse(query, parse_options));
+  if (!options.entity_rules.empty())
+    ApplyEntityRules(node, index::EntityRules(options.entity_rules));
   index::SearchRequest request;
   request.query = node;
   request.offset = options.offset;

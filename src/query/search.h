@@ -20,6 +20,9 @@ struct SearchOptions {
   bool want_facets = false;
   bool is_exact = false;
   std::size_t snippet_bytes = 240;
+  // The collection's entity curation: person:, org:... look for merged and renamed entities
+  // under their new names, and find nothing for a deleted one.
+  std::vector<EntityRule> entity_rules;
 };
 
 // A piece of document text with the spans that matched the query.

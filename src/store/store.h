@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/document.h"
 #include "core/status.h"
 
 namespace trove::store {
@@ -75,6 +76,10 @@ class Store {
   virtual Result<std::int64_t> BeginRun() = 0;
   virtual Status FinishRun(std::int64_t run_id, const std::string& summary_json) = 0;
   virtual Result<std::optional<Run>> LastRun() = 0;
+
+  // Entity curation: one rule per entity (type and key); a new rule replaces the old one.
+  virtual Status PutEntityRule(const EntityRule& rule) = 0;
+  virtual Result<std::vector<EntityRule>> ListEntityRules() = 0;
 };
 
 }  // namespace trove::store

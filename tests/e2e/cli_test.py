@@ -43,6 +43,26 @@ class SampleDump(unittest.TestCase):
         self.assertTrue(top["path"].endswith("wikileaks-cia-french-election-2012.txt"))
         self.assertIn("<mark>CIA</mark>", top["snippet"])
 
+    def test_entities_of_the_article_are_listed_and_searchable(self):
+        people = run_json("entities", "--collection", self.collection, "--type", "person", "--limit", "1000")
+        self.assertIn("Nicolas Sarkozy", [e["value"] for e in people["entities"]])
+        out = self.search('person:"Nicolas Sarkozy"')
+        paths = [h["path"] for h in out["hits"]]
+        self.assertTrue(any(p.endswith("wikileaks-cia-french-election-2012.txt") for p in paths), paths)
+        self.assertEqual(self.search("person:sarkozy type:email")["total"], 0)
+        together = run_json("entities", "--collection", self.collection, "--with", "Nicolas Sarkozy")
+        self.assertIn("CIA", [e["value"] for e in together["entities"] if e["type"] == "org"])
+        doc = run_json("show", "--collection", self.collection, out["hits"][0]["id"])
+        spans = [(e["begin"], e["end"]) for e in doc["entities"] if e["value"] == "Nicolas Sarkozy"]
+        self.assertTrue(spans)
+        begin, end = spans[0]
+        text = doc["text"].encode("utf-8")
+        self.assertIn(b"Sarkozy", text[begin:end])
+
+    def test_an_unknown_entity_type_is_a_usage_error(self):
+        proc = run("entities", "--collection", self.collection, "--type", "colour", check=False)
+        self.assertEqual(proc.returncode, 2)
+
     def test_accents_and_inflections_fold_in_a_french_document(self):
         out = self.search("election type:text lang:fr")
         paths = [h["path"] for h in out["hits"]]
@@ -114,6 +134,47 @@ class SampleDump(unittest.TestCase):
     def test_a_second_run_reads_nothing(self):
         proc = run("ingest", "--collection", self.collection, SAMPLES)
         self.assertIn(f"unchanged {count_files(SAMPLES)}", proc.stdout)
+
+
+class EntityCuration(unittest.TestCase):
+    """trove entity merge|rename|delete changes listings and searches at once, and survives a re-ingest."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="trove-e2e-curation-")
+        self.collection = os.path.join(self.tmp, "collection")
+        self.article = os.path.join(self.tmp, "dump")
+        shutil.copytree(os.path.join(SAMPLES, "seed-article"), self.article)
+        run("ingest", "--collection", self.collection, self.article)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def people(self):
+        out = run_json("entities", "--collection", self.collection, "--type", "person", "--limit", "1000")
+        return [e["value"] for e in out["entities"]]
+
+    def test_rename_merge_and_delete_take_effect_and_survive_a_reingest(self):
+        self.assertIn("Nicolas Sarkozy", self.people())
+        run("entity", "--collection", self.collection, "rename", "Nicolas Sarkozy", "N. Sarkozy")
+        run("entity", "--collection", self.collection, "delete", "--type", "person", "Whitney Webb")
+        self.assertIn("N. Sarkozy", self.people())
+        self.assertNotIn("Nicolas Sarkozy", self.people())
+        self.assertNotIn("Whitney Webb", self.people())
+        found = run_json("search", "--collection", self.collection, 'person:"N. Sarkozy"')
+        self.assertEqual(found["total"], 1)
+        # The article changes and is indexed again: the corrections still hold.
+        for name in os.listdir(self.article):
+            with open(os.path.join(self.article, name), "a", encoding="utf-8") as f:
+                f.write("\nUpdated: Nicolas Sarkozy and Whitney Webb replied.\n")
+        run("ingest", "--collection", self.collection, self.article)
+        self.assertEqual(run_json("status", "--collection", self.collection)["documents"], 1)
+        self.assertIn("N. Sarkozy", self.people())
+        self.assertNotIn("Whitney Webb", self.people())
+
+    def test_unknown_and_ambiguous_names_are_refused(self):
+        proc = run("entity", "--collection", self.collection, "delete", "Nobody At All", check=False)
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn("no entity 'Nobody At All'", proc.stderr)
 
 
 class Errors(unittest.TestCase):

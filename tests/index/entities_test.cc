@@ -22,6 +22,16 @@ DocumentRecord WithEntities(const std::string& name, const std::string& text,
   return record;
 }
 
+EntityQuery Query(std::string type = "", std::string with = "", std::uint64_t limit = 50,
+                  std::vector<EntityRule> rules = {}) {
+  EntityQuery query;
+  query.type = std::move(type);
+  query.with = std::move(with);
+  query.limit = limit;
+  query.rules = std::move(rules);
+  return query;
+}
+
 std::vector<std::string> Names(const std::vector<EntityCount>& counts) {
   std::vector<std::string> out;
   for (const EntityCount& c : counts) {
@@ -65,14 +75,14 @@ TEST_F(EntitiesTest, ListsEntitiesByDocumentCountUnderTheirCommonestForm) {
          WithEntities("4.txt", "", {{"person", "Jean Dupont", 0, 1}})});
   std::unique_ptr<Reader> reader = OpenReader();
   ASSERT_NE(reader, nullptr);
-  Result<std::vector<EntityCount>> all = reader->Entities({});
+  Result<std::vector<EntityCount>> all = reader->Entities(Query());
   ASSERT_TRUE(all.ok()) << all.status().ToString();
   EXPECT_THAT(Names(*all),
               ElementsAre("person:Marine Le Pen=3", "org:CIA=1", "person:Jean Dupont=1"));
-  Result<std::vector<EntityCount>> orgs = reader->Entities({.type = "org"});
+  Result<std::vector<EntityCount>> orgs = reader->Entities(Query("org"));
   ASSERT_TRUE(orgs.ok());
   EXPECT_THAT(Names(*orgs), ElementsAre("org:CIA=1"));
-  Result<std::vector<EntityCount>> one = reader->Entities({.limit = 1});
+  Result<std::vector<EntityCount>> one = reader->Entities(Query("", "", 1));
   ASSERT_TRUE(one.ok());
   EXPECT_EQ(one->size(), 1u);
 }
@@ -85,19 +95,65 @@ TEST_F(EntitiesTest, ListsWhatIsMentionedWithAnEntity) {
          WithEntities("3.txt", "", {{"org", "NSA", 0, 1}})});
   std::unique_ptr<Reader> reader = OpenReader();
   ASSERT_NE(reader, nullptr);
-  Result<std::vector<EntityCount>> with = reader->Entities({.with = "marine le pen"});
+  Result<std::vector<EntityCount>> with = reader->Entities(Query("", "marine le pen"));
   ASSERT_TRUE(with.ok()) << with.status().ToString();
   EXPECT_THAT(Names(*with), ElementsAre("org:CIA=2", "place:Paris=1"));
-  Result<std::vector<EntityCount>> orgs = reader->Entities({.type = "org", .with = "Le Pen"});
+  Result<std::vector<EntityCount>> orgs = reader->Entities(Query("org", "Le Pen"));
   ASSERT_TRUE(orgs.ok());
   EXPECT_THAT(Names(*orgs), ElementsAre("org:CIA=2"));
+}
+
+TEST(EntityRules, FollowMergesAndStopAtDeletionsAndLoops) {
+  using Action = EntityRule::Action;
+  const EntityRules rules({{"person", "hollande", Action::kMerge, "f hollande"},
+                           {"person", "f hollande", Action::kMerge, "francois hollande"},
+                           {"person", "hi", Action::kDelete, ""},
+                           {"org", "ps", Action::kRename, "Parti socialiste"},
+                           {"org", "a", Action::kMerge, "b"},
+                           {"org", "b", Action::kMerge, "a"}});
+  EXPECT_EQ(rules.Resolve("person", "hollande"), "francois hollande");
+  EXPECT_EQ(rules.Resolve("place", "hollande"), "hollande");  // rules belong to one type
+  EXPECT_EQ(rules.Resolve("person", "hi"), std::nullopt);
+  EXPECT_EQ(rules.Resolve("org", "ps"), "ps");
+  EXPECT_EQ(rules.NewName("org", "ps"), "Parti socialiste");
+  EXPECT_EQ(rules.KeyOfName("org", "parti socialiste"), "ps");
+  EXPECT_TRUE(rules.Resolve("org", "a").has_value());  // a loop ends
+  EXPECT_THAT(rules.Sources("person", "francois hollande"),
+              UnorderedElementsAre("francois hollande", "f hollande", "hollande"));
+}
+
+TEST_F(EntitiesTest, CurationChangesListingsWithoutReindexing) {
+  Write({WithEntities(
+             "1.txt", "",
+             {{"person", "François Hollande", 0, 1}, {"org", "PS", 0, 1}, {"person", "Hi", 0, 1}}),
+         WithEntities("2.txt", "", {{"person", "Hollande", 0, 1}, {"org", "PS", 0, 1}}),
+         WithEntities("3.txt", "", {{"person", "Hollande", 0, 1}, {"org", "CIA", 0, 1}})});
+  std::unique_ptr<Reader> reader = OpenReader();
+  ASSERT_NE(reader, nullptr);
+  using Action = EntityRule::Action;
+  const std::vector<EntityRule> rules = {
+      {"person", "hollande", Action::kMerge, "francois hollande"},
+      {"person", "hi", Action::kDelete, ""},
+      {"org", "ps", Action::kRename, "Parti socialiste"}};
+  Result<std::vector<EntityCount>> all = reader->Entities(Query("", "", 50, rules));
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_THAT(Names(*all),
+              ElementsAre("person:François Hollande=3", "org:Parti socialiste=2", "org:CIA=1"));
+  Result<std::vector<EntityCount>> with =
+      reader->Entities(Query("", "Parti socialiste", 50, rules));
+  ASSERT_TRUE(with.ok());
+  EXPECT_THAT(Names(*with), ElementsAre("person:François Hollande=2"));
+  Result<std::vector<EntityCount>> with_merged =
+      reader->Entities(Query("", "François Hollande", 50, rules));
+  ASSERT_TRUE(with_merged.ok());
+  EXPECT_THAT(Names(*with_merged), ElementsAre("org:Parti socialiste=2", "org:CIA=1"));
 }
 
 TEST_F(EntitiesTest, AnUnknownTypeIsInvalidAndNamesTheKnownOnes) {
   Write({Doc("a.txt", "x")});
   std::unique_ptr<Reader> reader = OpenReader();
   ASSERT_NE(reader, nullptr);
-  Result<std::vector<EntityCount>> result = reader->Entities({.type = "colour"});
+  Result<std::vector<EntityCount>> result = reader->Entities(Query("colour"));
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(result.status().message(), HasSubstr("person"));

@@ -238,8 +238,8 @@ TEST_F(SearchTest, RelaxesAConjunctionWithAHyphenatedWord) {
 }
 
 TEST_F(SearchTest, ListsDocumentsWithAllWordsFirstThenThoseWithMost) {
-  Write({Doc("all.txt", "alpha beta gamma"), Doc("two.txt", "alpha beta"),
-         Doc("one.txt", "gamma"), Doc("none.txt", "delta")});
+  Write({Doc("all.txt", "alpha beta gamma"), Doc("two.txt", "alpha beta"), Doc("one.txt", "gamma"),
+         Doc("none.txt", "delta")});
   const Result<SearchResponse> response = Run("alpha beta gamma");
   ASSERT_TRUE(response.ok());
   EXPECT_THAT(Names(*response), ElementsAre("all.txt", "two.txt", "one.txt"));
@@ -248,8 +248,8 @@ TEST_F(SearchTest, ListsDocumentsWithAllWordsFirstThenThoseWithMost) {
 }
 
 TEST_F(SearchTest, PagesThroughBothPartsOfARelaxedQueryWithOneTotal) {
-  Write({Doc("all.txt", "alpha beta gamma"), Doc("two.txt", "alpha beta"),
-         Doc("one.txt", "gamma")});
+  Write(
+      {Doc("all.txt", "alpha beta gamma"), Doc("two.txt", "alpha beta"), Doc("one.txt", "gamma")});
   std::vector<std::string> seen;
   for (std::uint64_t offset = 0; offset < 4; ++offset) {
     SearchOptions options;
@@ -301,6 +301,37 @@ TEST_F(SearchTest, GivesNoNoticeWhenTheRelaxedQueryFindsNothingEither) {
   ASSERT_TRUE(response.ok());
   EXPECT_EQ(response->total, 0u);
   EXPECT_EQ(response->notice, "");
+}
+
+TEST_F(SearchTest, EntityFieldsFollowTheCollectionsCuration) {
+  DocumentRecord full = Doc("full.txt", "François Hollande");
+  full.entities = {{"person", "François Hollande", 0, 18}};
+  DocumentRecord short_name = Doc("short.txt", "Hollande");
+  short_name.entities = {{"person", "Hollande", 0, 8}};
+  DocumentRecord party = Doc("party.txt", "the PS");
+  party.entities = {{"org", "PS", 4, 6}};
+  DocumentRecord noise = Doc("noise.txt", "Hi there");
+  noise.entities = {{"person", "Hi", 0, 2}};
+  Write({full, short_name, party, noise});
+  using Action = EntityRule::Action;
+  SearchOptions options;
+  options.entity_rules = {{"person", "hollande", Action::kMerge, "francois hollande"},
+                          {"org", "ps", Action::kRename, "Parti socialiste"},
+                          {"person", "hi", Action::kDelete, ""}};
+  const auto names = [&](const std::string& query, const SearchOptions& with) {
+    const Result<SearchResponse> response = Run(query, with);
+    EXPECT_TRUE(response.ok()) << query << ": " << response.status().ToString();
+    std::vector<std::string> out = response.ok() ? Names(*response) : std::vector<std::string>{};
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  EXPECT_THAT(names("person:\"François Hollande\"", {}), ElementsAre("full.txt"));
+  EXPECT_THAT(names("person:\"François Hollande\"", options), ElementsAre("full.txt", "short.txt"));
+  EXPECT_THAT(names("org:\"Parti socialiste\"", {}), ElementsAre());
+  EXPECT_THAT(names("org:\"Parti socialiste\"", options), ElementsAre("party.txt"));
+  EXPECT_THAT(names("person:hi", {}), ElementsAre("noise.txt"));
+  EXPECT_THAT(names("person:hi", options), ElementsAre());
+  EXPECT_THAT(names("hi", options), ElementsAre("noise.txt"));  // the words stay searchable
 }
 
 TEST_F(SearchTest, ReturnsInvalidArgumentForAMalformedQuery) {

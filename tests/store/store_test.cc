@@ -70,8 +70,8 @@ class StoreTest : public ::testing::Test {
 TEST_F(StoreTest, OpenCreatesTheSchemaAtTheCurrentVersion) {
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(QueryRaw(Path(), "PRAGMA user_version"), "1");
-  for (const char* table : {"source_files", "problems", "runs"}) {
+  EXPECT_EQ(QueryRaw(Path(), "PRAGMA user_version"), "2");
+  for (const char* table : {"source_files", "problems", "runs", "entity_rules"}) {
     EXPECT_EQ(QueryRaw(Path(),
                        std::string("SELECT name FROM sqlite_master WHERE type='table' AND name='") +
                            table + "'"),
@@ -231,7 +231,7 @@ TEST_F(StoreTest, ReopeningKeepsEverything) {
   EXPECT_TRUE(store->FindSource("/a")->has_value());
   EXPECT_EQ(store->ListProblems()->size(), 1u);
   EXPECT_TRUE(store->LastRun()->has_value());
-  EXPECT_EQ(QueryRaw(Path(), "PRAGMA user_version"), "1");
+  EXPECT_EQ(QueryRaw(Path(), "PRAGMA user_version"), "2");
 }
 
 TEST_F(StoreTest, TransactionsGroupWritesUntilCommit) {
@@ -261,14 +261,43 @@ TEST_F(StoreTest, TwoStoresOnOneFileSeeEachOthersWrites) {
   EXPECT_TRUE(reader->FindSource("/a")->has_value());
 }
 
+TEST_F(StoreTest, KeepsOneEntityRulePerEntity) {
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  using Action = EntityRule::Action;
+  ASSERT_TRUE(
+      store->PutEntityRule({"person", "hollande", Action::kMerge, "francois hollande"}).ok());
+  ASSERT_TRUE(store->PutEntityRule({"org", "ps", Action::kRename, "Parti socialiste"}).ok());
+  ASSERT_TRUE(store->PutEntityRule({"person", "hollande", Action::kDelete, ""}).ok());
+  const Result<std::vector<EntityRule>> rules = store->ListEntityRules();
+  ASSERT_TRUE(rules.ok()) << rules.status().ToString();
+  EXPECT_THAT(*rules,
+              ::testing::ElementsAre(EntityRule{"org", "ps", Action::kRename, "Parti socialiste"},
+                                     EntityRule{"person", "hollande", Action::kDelete, ""}));
+}
+
+TEST_F(StoreTest, UpgradesAVersionOneStoreKeepingItsLedger) {
+  {
+    std::unique_ptr<Store> store = Open();
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->PutSource(Source("/a", kStateIndexed)).ok());
+  }
+  ExecRaw(Path(), "DROP TABLE entity_rules; PRAGMA user_version=1");
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_TRUE(store->FindSource("/a")->has_value());
+  EXPECT_TRUE(store->PutEntityRule({"org", "cia", EntityRule::Action::kDelete, ""}).ok());
+  EXPECT_EQ(QueryRaw(Path(), "PRAGMA user_version"), "2");
+}
+
 TEST_F(StoreTest, RefusesAStoreWrittenByANewerTrove) {
   { ASSERT_NE(Open(), nullptr); }
-  ExecRaw(Path(), "PRAGMA user_version=2");
+  ExecRaw(Path(), "PRAGMA user_version=3");
   const Result<std::unique_ptr<Store>> store = Store::Open(Path());
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), StatusCode::kUnsupported);
   EXPECT_THAT(store.status().message(), HasSubstr(Path()));
-  EXPECT_THAT(store.status().message(), HasSubstr("2"));
+  EXPECT_THAT(store.status().message(), HasSubstr("3"));
 }
 
 TEST_F(StoreTest, OpenInAMissingDirectoryFailsNamingThePath) {

@@ -209,8 +209,10 @@ class XapianReader final : public Reader {
                                      known);
     }
     try {
-      std::vector<EntityCount> out =
-          query.with.empty() ? CountEntities(fields) : CountCoMentions(fields, query.with);
+      const EntityRules rules(query.rules);
+      std::vector<EntityCount> out = query.with.empty()
+                                         ? CountEntities(fields, rules)
+                                         : CountCoMentions(fields, query.with, rules);
       std::sort(out.begin(), out.end(), [](const EntityCount& a, const EntityCount& b) {
         return a.documents != b.documents ? a.documents > b.documents
                                           : std::tie(a.type, a.value) < std::tie(b.type, b.value);
@@ -220,6 +222,22 @@ class XapianReader final : public Reader {
     } catch (const Xapian::Error& e) {
       return Status::IOError("listing entities: " + e.get_description());
     }
+  }
+
+  Result<bool> HasEntity(const std::string& type, const std::string& key) override {
+    for (const internal::EntityField& field : internal::kEntityFields) {
+      if (field.name != type) continue;
+      std::string prefix(internal::kPrefixEntity);
+      prefix += field.code;
+      prefix += key;
+      prefix += internal::kExactSeparator;
+      try {
+        return db_.allterms_begin(prefix) != db_.allterms_end(prefix);
+      } catch (const Xapian::Error& e) {
+        return Status::IOError("looking up entity " + key + ": " + e.get_description());
+      }
+    }
+    return Status::InvalidArgument("unknown entity type '" + type + "'");
   }
 
   Status Reopen() override {
@@ -249,64 +267,84 @@ class XapianReader final : public Reader {
     return {term.substr(start, sep - start), term.substr(sep + 1)};
   }
 
-  std::vector<EntityCount> CountEntities(const std::vector<const internal::EntityField*>& fields) {
+  std::vector<EntityCount> CountEntities(const std::vector<const internal::EntityField*>& fields,
+                                         const EntityRules& rules) {
     struct Tally {
-      std::vector<std::string> terms;  // every written form
-      std::string value;               // the form with the most documents
-      Xapian::doccount value_docs = 0;
+      std::vector<std::string> terms;  // every written form, merged entities' included
+      std::string own_value;           // its own form with the most documents
+      Xapian::doccount own_docs = 0;
+      std::string any_value;  // any form with the most documents (when it has none of its own)
+      Xapian::doccount any_docs = 0;
     };
     std::vector<EntityCount> out;
     for (const internal::EntityField* field : fields) {
+      const std::string type(field->name);
       const std::string prefix = std::string(internal::kPrefixEntity) + field->code;
       std::map<std::string, Tally> by_key;
       for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) {
         const auto [key, value] = SplitEntityTerm(*it);
-        Tally& tally = by_key[key];
+        const std::optional<std::string> resolved = rules.Resolve(type, key);
+        if (!resolved) continue;  // deleted: not an entity
+        Tally& tally = by_key[*resolved];
         tally.terms.push_back(*it);
-        if (it.get_termfreq() > tally.value_docs) {
-          tally.value = value;
-          tally.value_docs = it.get_termfreq();
+        const Xapian::doccount docs = it.get_termfreq();
+        if (key == *resolved && docs > tally.own_docs) {
+          tally.own_value = value;
+          tally.own_docs = docs;
+        }
+        if (docs > tally.any_docs) {
+          tally.any_value = value;
+          tally.any_docs = docs;
         }
       }
       for (const auto& [key, tally] : by_key) {
-        std::uint64_t documents = tally.value_docs;
-        if (tally.terms.size() > 1) {
-          // Several written forms: each document once.
-          std::set<Xapian::docid> docids;
-          for (const std::string& term : tally.terms) {
-            for (auto p = db_.postlist_begin(term); p != db_.postlist_end(term); ++p) {
-              docids.insert(*p);
-            }
-          }
-          documents = docids.size();
-        }
-        out.push_back(EntityCount{std::string(field->name), tally.value, documents});
+        std::uint64_t documents = tally.any_docs;
+        if (tally.terms.size() > 1) documents = UnionSize(tally.terms);
+        std::string value = rules.NewName(type, key);
+        if (value.empty()) value = tally.own_docs > 0 ? tally.own_value : tally.any_value;
+        out.push_back(EntityCount{type, std::move(value), documents});
       }
     }
     return out;
   }
 
-  std::vector<EntityCount> CountCoMentions(const std::vector<const internal::EntityField*>& fields,
-                                           const std::string& with) {
-    const std::string with_key = EntityKey(with);
-    std::vector<std::string> words;
-    for (std::size_t start = 0; start < with_key.size();) {
-      std::size_t end = with_key.find(' ', start);
-      if (end == std::string::npos) end = with_key.size();
-      words.push_back(with_key.substr(start, end - start));
-      start = end + 1;
+  // The number of documents holding any of `terms`.
+  std::uint64_t UnionSize(const std::vector<std::string>& terms) {
+    std::set<Xapian::docid> docids;
+    for (const std::string& term : terms) {
+      for (auto p = db_.postlist_begin(term); p != db_.postlist_end(term); ++p) docids.insert(*p);
     }
-    if (words.empty()) return {};
-    // The documents that mention `with` as an entity of any type.
-    std::vector<Xapian::Query> per_type;
+    return docids.size();
+  }
+
+  std::vector<EntityCount> CountCoMentions(const std::vector<const internal::EntityField*>& fields,
+                                           const std::string& with, const EntityRules& rules) {
+    const std::string with_key = EntityKey(with);
+    if (with_key.empty()) return {};
+    // The documents that mention `with` as an entity of any type (a new name stands for the
+    // entity it renamed, and entities merged into it count as it).
+    std::vector<Xapian::Query> alternatives;
+    std::set<std::pair<char, std::string>> named;  // (code, key) of `with` itself
     for (const internal::EntityField& field : internal::kEntityFields) {
-      const std::string prefix = std::string(internal::kPrefixEntityWord) + field.code;
-      std::vector<Xapian::Query> terms;
-      for (const std::string& word : words) terms.emplace_back(prefix + word);
-      per_type.emplace_back(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(), terms.size());
+      const std::string type(field.name);
+      const std::string key = rules.KeyOfName(type, with_key);
+      named.insert({field.code, key});
+      for (const std::string& source : rules.Sources(type, key)) {
+        const std::string prefix = std::string(internal::kPrefixEntityWord) + field.code;
+        std::vector<Xapian::Query> terms;
+        for (std::size_t start = 0; start < source.size();) {
+          std::size_t end = source.find(' ', start);
+          if (end == std::string::npos) end = source.size();
+          terms.emplace_back(prefix + source.substr(start, end - start));
+          start = end + 1;
+        }
+        alternatives.emplace_back(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(),
+                                  terms.size());
+      }
     }
     Xapian::Enquire enquire(db_);
-    enquire.set_query(Xapian::Query(Xapian::Query::OP_OR, per_type.begin(), per_type.end()));
+    enquire.set_query(
+        Xapian::Query(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end()));
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     const Xapian::MSet mset = enquire.get_mset(0, db_.get_doccount());
     std::map<std::pair<char, std::string>, EntityCount> by_key;
@@ -326,22 +364,28 @@ class XapianReader final : public Reader {
             std::find_if(fields.begin(), fields.end(),
                          [&](const internal::EntityField* f) { return f->code == code; });
         if (field == fields.end()) continue;
+        const std::string type((*field)->name);
         const auto [key, value] = SplitEntityTerm(term);
-        if (key == with_key) continue;
-        ++forms[{code, key}][value];
-        if (!seen.insert({code, key}).second) continue;
-        EntityCount& count = by_key[{code, key}];
-        count.type = std::string((*field)->name);
+        const std::optional<std::string> resolved = rules.Resolve(type, key);
+        if (!resolved || named.count({code, *resolved}) != 0) continue;
+        const std::pair<char, std::string> id{code, *resolved};
+        forms[id][value] += key == *resolved ? 1000000 : 1;  // its own forms name it first
+        if (!seen.insert(id).second) continue;
+        EntityCount& count = by_key[id];
+        count.type = type;
         ++count.documents;
       }
     }
     std::vector<EntityCount> out;
-    for (auto& [code_key, count] : by_key) {
-      const auto& counted = forms[code_key];
-      count.value =
-          std::max_element(counted.begin(), counted.end(), [](const auto& a, const auto& b) {
-            return a.second < b.second;
-          })->first;
+    for (auto& [id, count] : by_key) {
+      count.value = rules.NewName(count.type, id.second);
+      if (count.value.empty()) {
+        const auto& counted = forms[id];
+        count.value =
+            std::max_element(counted.begin(), counted.end(), [](const auto& a, const auto& b) {
+              return a.second < b.second;
+            })->first;
+      }
       out.push_back(std::move(count));
     }
     return out;

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "analyze/language.h"
+#include "analyze/mentions.h"
 #include "core/file.h"
 #include "core/hash.h"
 #include "index/index.h"
@@ -162,6 +163,12 @@ class Worker {
     Extract(bytes, place, record);
     if (record.state == DocState::kIndexed && !record.extraction.text.empty()) {
       record.lang = analyze::DetectLanguage(record.extraction.text);
+      if (options_.entities != IngestOptions::Entities::kNone) {
+        analyze::MentionOptions mention_options;
+        mention_options.with_names = options_.entities == IngestOptions::Entities::kAll;
+        record.entities =
+            analyze::FindMentions(record.extraction.text, record.lang, mention_options);
+      }
     }
     return Send(record);
   }

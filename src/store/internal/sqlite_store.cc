@@ -7,7 +7,7 @@
 namespace trove::store {
 namespace {
 
-constexpr int kStoreFormatVersion = 1;
+constexpr int kStoreFormatVersion = 2;
 constexpr int kBusyTimeoutMs = 10'000;
 
 // Each version's statements; a store at version N runs kMigrations[N..] to reach the newest.
@@ -40,6 +40,15 @@ constexpr const char* kMigrations[] = {
       finished INTEGER NOT NULL DEFAULT 0,
       state TEXT NOT NULL,
       summary TEXT NOT NULL DEFAULT '{}'
+    );
+    )sql",
+    R"sql(
+    CREATE TABLE entity_rules (
+      type TEXT NOT NULL,
+      key TEXT NOT NULL,
+      action TEXT NOT NULL,
+      target TEXT NOT NULL DEFAULT '',
+      PRIMARY KEY (type, key)
     );
     )sql",
 };
@@ -228,6 +237,49 @@ class SqliteStore final : public Store {
     }
     if (rc != SQLITE_DONE) return Status::IOError(std::string("store: ") + sqlite3_errmsg(db_));
     return out;
+  }
+
+  Status PutEntityRule(const EntityRule& rule) override {
+    Statement st(db_,
+                 "INSERT OR REPLACE INTO entity_rules (type, key, action, target) "
+                 "VALUES (?, ?, ?, ?)");
+    TROVE_RETURN_IF_ERROR(st.status());
+    st.Bind(1, rule.type).Bind(2, rule.key).Bind(3, ActionName(rule.action)).Bind(4, rule.target);
+    return st.Run();
+  }
+
+  Result<std::vector<EntityRule>> ListEntityRules() override {
+    Statement st(db_, "SELECT type, key, action, target FROM entity_rules ORDER BY type, key");
+    TROVE_RETURN_IF_ERROR(st.status());
+    std::vector<EntityRule> out;
+    int rc;
+    while ((rc = st.Step()) == SQLITE_ROW) {
+      EntityRule rule{st.Text(0), st.Text(1), EntityRule::Action::kDelete, st.Text(3)};
+      const std::string action = st.Text(2);
+      if (action == "merge") {
+        rule.action = EntityRule::Action::kMerge;
+      } else if (action == "rename") {
+        rule.action = EntityRule::Action::kRename;
+      } else if (action != "delete") {
+        return Status::Corrupt("store: entity rule for " + rule.key + " has unknown action '" +
+                               action + "'");
+      }
+      out.push_back(std::move(rule));
+    }
+    if (rc != SQLITE_DONE) return Status::IOError(std::string("store: ") + sqlite3_errmsg(db_));
+    return out;
+  }
+
+  static const char* ActionName(EntityRule::Action action) {
+    switch (action) {
+      case EntityRule::Action::kMerge:
+        return "merge";
+      case EntityRule::Action::kRename:
+        return "rename";
+      case EntityRule::Action::kDelete:
+        return "delete";
+    }
+    return "delete";
   }
 
   Result<std::int64_t> BeginRun() override {
