@@ -14,9 +14,13 @@ namespace {
 std::string ErrnoMessage(const std::string& what, const std::string& path) {
   return what + " " + path + ": " + std::strerror(errno);
 }
-}  // namespace
+struct OpenFile {
+  int fd;
+  std::uint64_t size;
+};
 
-Result<std::string> ReadFile(const std::string& path, std::uint64_t max_bytes) {
+// Opens `path` for reading and checks its size against `max_bytes`; the caller closes the fd.
+Result<OpenFile> OpenForReading(const std::string& path, std::uint64_t max_bytes) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Status::IOError(ErrnoMessage("cannot open", path));
   struct stat st {};
@@ -25,13 +29,21 @@ Result<std::string> ReadFile(const std::string& path, std::uint64_t max_bytes) {
     ::close(fd);
     return status;
   }
-  if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
+  const auto size = static_cast<std::uint64_t>(st.st_size);
+  if (size > max_bytes) {
     ::close(fd);
-    return Status::LimitExceeded(path + " is " + std::to_string(st.st_size) +
+    return Status::LimitExceeded(path + " is " + std::to_string(size) +
                                  " bytes, over the limit of " + std::to_string(max_bytes));
   }
+  return OpenFile{fd, size};
+}
+}  // namespace
+
+Result<std::string> ReadFile(const std::string& path, std::uint64_t max_bytes) {
+  TROVE_ASSIGN_OR_RETURN(const OpenFile file, OpenForReading(path, max_bytes));
+  const int fd = file.fd;
   std::string out;
-  out.resize(static_cast<std::size_t>(st.st_size));
+  out.resize(static_cast<std::size_t>(file.size));
   std::size_t done = 0;
   while (done < out.size()) {
     const ssize_t n = ::read(fd, out.data() + done, out.size() - done);
@@ -50,20 +62,9 @@ Result<std::string> ReadFile(const std::string& path, std::uint64_t max_bytes) {
 }
 
 Result<MappedFile> MappedFile::Open(const std::string& path, std::uint64_t max_bytes) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::IOError(ErrnoMessage("cannot open", path));
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    Status status = Status::IOError(ErrnoMessage("cannot stat", path));
-    ::close(fd);
-    return status;
-  }
-  const auto size = static_cast<std::uint64_t>(st.st_size);
-  if (size > max_bytes) {
-    ::close(fd);
-    return Status::LimitExceeded(path + " is " + std::to_string(size) +
-                                 " bytes, over the limit of " + std::to_string(max_bytes));
-  }
+  TROVE_ASSIGN_OR_RETURN(const OpenFile file, OpenForReading(path, max_bytes));
+  const int fd = file.fd;
+  const std::uint64_t size = file.size;
   if (size == 0) {
     ::close(fd);
     return MappedFile(nullptr, 0);
