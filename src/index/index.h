@@ -100,6 +100,8 @@ struct SearchRequest {
   std::uint64_t facet_size = 20;  // values per facet
   // Count at least this many matches exactly (total is then exact whenever it is below).
   std::uint64_t min_exact_total = 0;
+  // The collection's entity curation, applied to the entity facets.
+  std::vector<EntityRule> entity_rules;
   // A node ANDed in as a pure filter (no effect on scores), e.g. facet selections.
   std::vector<QueryNode> filters;
 };
@@ -125,7 +127,8 @@ struct SearchResult {
   std::uint64_t total = 0;  // matching documents (exact when is_total_exact)
   bool is_total_exact = false;
   std::vector<Hit> hits;
-  // "type", "lang", "year", "from": values by descending count.
+  // "type", "lang", "year", "from", and one per entity type present, named as its query field
+  // ("person", "org", "email", "mentions"...): values by descending count.
   std::map<std::string, std::vector<FacetValue>> facets;
 };
 

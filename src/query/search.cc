@@ -263,6 +263,7 @@ Result<SearchResponse> Search(index::Reader& reader, std::string_view query,
   request.limit = options.limit;
   request.sort = options.sort;
   request.want_facets = options.want_facets;
+  request.entity_rules = options.entity_rules;
   std::size_t word_count = 0;
   const bool is_relaxable = IsPlainConjunction(node, &word_count) && word_count >= kRelaxMinWords;
   if (is_relaxable) request.min_exact_total = kRelaxBelow;

@@ -149,6 +149,33 @@ TEST_F(EntitiesTest, CurationChangesListingsWithoutReindexing) {
   EXPECT_THAT(Names(*with_merged), ElementsAre("org:Parti socialiste=2", "org:CIA=1"));
 }
 
+TEST_F(EntitiesTest, FacetsCountTheEntitiesOfTheMatchesWithCuration) {
+  Write({WithEntities("1.txt", "memo",
+                      {{"person", "François Hollande", 0, 1},
+                       {"person", "Hollande", 5, 6},
+                       {"org", "PS", 0, 1}}),
+         WithEntities("2.txt", "memo", {{"person", "Hollande", 0, 1}, {"person", "Hi", 0, 1}}),
+         WithEntities("3.txt", "other", {{"person", "Jean Dupont", 0, 1}})});
+  using Action = EntityRule::Action;
+  SearchRequest request;
+  request.query = Word("memo");
+  request.want_facets = true;
+  request.entity_rules = {{"person", "hollande", Action::kMerge, "francois hollande"},
+                          {"person", "hi", Action::kDelete, ""},
+                          {"org", "ps", Action::kRename, "Parti socialiste"}};
+  const Result<SearchResult> result = Run(request);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  std::vector<std::string> people, orgs;
+  for (const FacetValue& v : result->facets.at("person")) {
+    people.push_back(v.value + "=" + std::to_string(v.count));
+  }
+  for (const FacetValue& v : result->facets.at("org")) {
+    orgs.push_back(v.value + "=" + std::to_string(v.count));
+  }
+  EXPECT_THAT(people, ElementsAre("François Hollande=2"));
+  EXPECT_THAT(orgs, ElementsAre("Parti socialiste=1"));
+}
+
 TEST_F(EntitiesTest, AnUnknownTypeIsInvalidAndNamesTheKnownOnes) {
   Write({Doc("a.txt", "x")});
   std::unique_ptr<Reader> reader = OpenReader();

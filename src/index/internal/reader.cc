@@ -64,6 +64,75 @@ class YearSpy final : public Xapian::MatchSpy {
   std::map<int, std::uint64_t> counts_;
 };
 
+// Counts matches by the entities they mention (their XK terms), per entity type, with the
+// collection's curation applied: the entity facets. Reads each match's term list, so it costs
+// more than a value count; it runs only when facets are asked for.
+class EntitySpy final : public Xapian::MatchSpy {
+ public:
+  explicit EntitySpy(const std::vector<EntityRule>& rules) : rules_(rules) {}
+
+  void operator()(const Xapian::Document& doc, double /*wt*/) override {
+    Xapian::TermIterator t = doc.termlist_begin();
+    t.skip_to(std::string(internal::kPrefixEntity));
+    seen_.clear();
+    for (; t != doc.termlist_end(); ++t) {
+      const std::string term = *t;
+      if (term.rfind(internal::kPrefixEntity, 0) != 0) break;
+      if (term.size() <= internal::kPrefixEntity.size()) continue;
+      const internal::EntityField* field = FieldOfCode(term[internal::kPrefixEntity.size()]);
+      if (field == nullptr) continue;
+      const std::size_t start = internal::kPrefixEntity.size() + 1;
+      const std::size_t sep = term.find(internal::kExactSeparator, start);
+      const std::string key = term.substr(start, sep == std::string::npos ? sep : sep - start);
+      const std::string type(field->name);
+      const std::optional<std::string> resolved = rules_.Resolve(type, key);
+      if (!resolved) continue;
+      Entry& entry = counts_[{type, *resolved}];
+      if (entry.value.empty() || key == *resolved) {
+        entry.value = sep == std::string::npos ? key : term.substr(sep + 1);
+      }
+      if (seen_.insert({type, *resolved}).second) ++entry.documents;
+    }
+  }
+
+  // The facets, one per entity type, each cut to `size` values.
+  void AddTo(std::map<std::string, std::vector<FacetValue>>* facets, std::uint64_t size) const {
+    std::map<std::string, std::vector<FacetValue>> by_type;
+    for (const auto& [id, entry] : counts_) {
+      std::string name = rules_.NewName(id.first, id.second);
+      if (name.empty()) name = entry.value;
+      by_type[id.first].push_back(FacetValue{std::move(name), entry.documents});
+    }
+    for (auto& [type, values] : by_type) {
+      std::stable_sort(values.begin(), values.end(),
+                       [](const FacetValue& a, const FacetValue& b) { return a.count > b.count; });
+      if (values.size() > size) values.resize(size);
+      // Named as the query field that searches them ("mentions" for dates, not "date").
+      const auto field =
+          std::find_if(std::begin(internal::kEntityFields), std::end(internal::kEntityFields),
+                       [&](const internal::EntityField& f) { return f.name == type; });
+      (*facets)[std::string(field->field)] = std::move(values);
+    }
+  }
+
+ private:
+  struct Entry {
+    std::string value;
+    std::uint64_t documents = 0;
+  };
+
+  static const internal::EntityField* FieldOfCode(char code) {
+    for (const internal::EntityField& field : internal::kEntityFields) {
+      if (field.code == code) return &field;
+    }
+    return nullptr;
+  }
+
+  EntityRules rules_;
+  std::map<std::pair<std::string, std::string>, Entry> counts_;
+  std::set<std::pair<std::string, std::string>> seen_;
+};
+
 // Documents by the values of one boolean-term prefix, from the terms' frequencies: exact, and
 // read from the lexicon rather than from every document.
 void CountByPrefix(const Xapian::Database& db, std::string_view prefix, std::uint64_t documents,
@@ -113,12 +182,14 @@ class XapianReader final : public Reader {
       Xapian::ValueCountMatchSpy type_spy(internal::kSlotType), lang_spy(internal::kSlotLang),
           from_spy(internal::kSlotFrom);
       YearSpy year_spy;
+      EntitySpy entity_spy(request.entity_rules);
       auto check_at_least = static_cast<Xapian::doccount>(request.min_exact_total);
       if (request.want_facets) {
         enquire.add_matchspy(&type_spy);
         enquire.add_matchspy(&lang_spy);
         enquire.add_matchspy(&year_spy);
         enquire.add_matchspy(&from_spy);
+        enquire.add_matchspy(&entity_spy);
         check_at_least = db_.get_doccount();  // facet counts over every match, not a sample
       }
       const Xapian::MSet mset =
@@ -139,6 +210,7 @@ class XapianReader final : public Reader {
         result.facets["lang"] = TopValues(lang_spy, request.facet_size);
         result.facets["year"] = year_spy.Top(request.facet_size);
         result.facets["from"] = TopValues(from_spy, request.facet_size);
+        entity_spy.AddTo(&result.facets, request.facet_size);
       }
       return result;
     } catch (const Xapian::Error& e) {
