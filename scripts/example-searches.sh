@@ -16,7 +16,7 @@ run 'type:email'
 run --facets 'date:2010..2020'
 run 'person:sarkozy'
 echo
-echo "\$ trove entities --limit 10 --type person"
-"$trove" entities --collection "$collection" --limit 10 --type person
+echo "\$ trove entities --limit 10 --with \"Nicolas Sarkozy\""
+"$trove" entities --collection "$collection" --limit 10 --with "Nicolas Sarkozy"
 echo
 echo "More: $trove search --help, and docs/search.md; what failed and why: $trove failures --collection $collection"

@@ -30,6 +30,20 @@ constexpr std::string_view kHonorifics[] = {
     "reverend",
 };
 
+// Words that open or close a letter and that the tagger, trained on news, takes for a name at
+// the start of a mail line ("Hi,", "Thanks,"): never a person on their own.
+constexpr std::string_view kSalutations[] = {
+    "hi",      "hello", "hey",       "dear",    "thanks", "thank", "cheers",
+    "regards", "best",  "sincerely", "bonjour", "salut",  "merci", "cordialement",
+    "amities", "bises", "yours",     "ok",      "yes",    "no",    "please",
+};
+
+bool IsSalutation(std::string_view name) {
+  const std::string folded = FoldToken(name);
+  return std::find(std::begin(kSalutations), std::end(kSalutations), folded) !=
+         std::end(kSalutations);
+}
+
 bool IsHonorific(std::string_view word) {
   std::string folded = FoldToken(word);
   while (!folded.empty() && folded.back() == '.') folded.pop_back();
@@ -175,6 +189,7 @@ std::vector<EntityMention> FindMentions(std::string_view utf8_text, std::string_
       if (is_pattern) continue;
       mention.value = type == "person" ? NormalisePersonName(m.text) : Join(SplitSpaces(m.text));
       if (mention.value.empty()) continue;
+      if (type == "person" && IsSalutation(mention.value)) continue;
       out.push_back(std::move(mention));
     }
     LinkShortNames(out);

@@ -45,7 +45,7 @@ TEST(LinkShortNames, LeavesAnAmbiguousSurnameAlone) {
 }
 
 std::vector<std::string> Values(const std::vector<EntityMention>& mentions,
-                                 const std::string& type) {
+                                const std::string& type) {
   std::vector<std::string> out;
   for (const EntityMention& m : mentions) {
     if (m.type == type) out.push_back(m.value);
@@ -79,11 +79,19 @@ TEST(FindMentions, FindsTheNamesOfARealArticleInTextOrder) {
   EXPECT_THAT(Values(mentions, "place"), Contains("France"));
   // A tagged span never covers a pattern entity (the URL of the article).
   EXPECT_THAT(Values(mentions, "org"), Not(Contains(::testing::HasSubstr("http"))));
-  EXPECT_TRUE(std::is_sorted(mentions.begin(), mentions.end(),
-                             [](const EntityMention& a, const EntityMention& b) {
-                               return a.begin < b.begin;
-                             }));
+  EXPECT_TRUE(std::is_sorted(
+      mentions.begin(), mentions.end(),
+      [](const EntityMention& a, const EntityMention& b) { return a.begin < b.begin; }));
   for (const EntityMention& m : mentions) EXPECT_LE(m.end, text->size());
+}
+
+TEST(FindMentions, NeverTakesAGreetingForAPerson) {
+  const std::vector<EntityMention> mentions =
+      FindMentions("Hi,\n\nThanks for the report on Tony Blair.\n\nCheers,\nRobert Harley", "en");
+  for (const std::string& person : Values(mentions, "person")) {
+    EXPECT_THAT(person, Not(::testing::AnyOf("Hi", "Thanks", "Cheers"))) << person;
+  }
+  EXPECT_THAT(Values(mentions, "person"), Contains("Tony Blair"));
 }
 
 TEST(FindMentions, FindsNoNamesInALanguageWithoutAModel) {
