@@ -69,7 +69,8 @@ std::string SignalReason(int status) {
     return "parser crashed (signal " + std::to_string(sig) + ": " + strsignal(sig) + ")";
   }
   // A sanitizer or a library's abort handler turns a crash into an exit with a failure status.
-  if (WIFEXITED(status)) return "parser crashed (exit status " + std::to_string(WEXITSTATUS(status)) + ")";
+  if (WIFEXITED(status))
+    return "parser crashed (exit status " + std::to_string(WEXITSTATUS(status)) + ")";
   return "parser stopped";
 }
 
@@ -82,8 +83,24 @@ class Supervisor {
     for (WorkerProcess& w : workers_) StopWorker(w, /*kill_it=*/true);
   }
 
+  // A ledger whose index is gone (deleted by hand, or lost) would skip every file as unchanged
+  // and leave the collection empty: forget it, so that everything is read again.
+  Status ForgetLedgerWithoutIndex() {
+    std::error_code ec;
+    const std::string index_dir = IndexDir(options_.collection);
+    if (std::filesystem::exists(index_dir, ec) && !std::filesystem::is_empty(index_dir, ec)) {
+      return Status::Ok();
+    }
+    if (!std::filesystem::exists(StorePath(options_.collection), ec)) return Status::Ok();
+    TROVE_ASSIGN_OR_RETURN(auto store, store::Store::Open(StorePath(options_.collection)));
+    TROVE_ASSIGN_OR_RETURN(auto counts, store->CountSourcesByState());
+    if (counts.empty()) return Status::Ok();
+    return store->ForgetSources();
+  }
+
   Result<IngestProgress> Run() {
     started_ = Clock::now();
+    TROVE_RETURN_IF_ERROR(ForgetLedgerWithoutIndex());
     TROVE_RETURN_IF_ERROR(Prepare());
     const int jobs =
         options_.jobs > 0 ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());

@@ -68,6 +68,9 @@ class Store {
   // Source files in `state`.
   virtual Result<std::vector<SourceFile>> SourcesInState(const std::string& state) = 0;
   virtual Result<std::map<std::string, std::uint64_t>> CountSourcesByState() = 0;
+  // Forgets every source file and its problems (the index they describe is gone); runs and
+  // entity rules stay.
+  virtual Status ForgetSources() = 0;
 
   virtual Status ClearProblems(const std::string& source_key) = 0;
   virtual Status AddProblem(const Problem& problem) = 0;

@@ -206,6 +206,17 @@ TEST_F(IngestTest, ASecondRunOverUnchangedFilesReadsNothing) {
   EXPECT_EQ(second.documents, 0u);
 }
 
+TEST_F(IngestTest, AnIndexDeletedUnderItsLedgerIsRebuiltInFull) {
+  Write("a.txt", "eta");
+  Write("b.txt", "theta");
+  Run();
+  fs::remove_all(IndexDir(options_.collection));
+  const IngestProgress second = Run();
+  EXPECT_EQ(second.indexed, 2u);
+  EXPECT_EQ(second.skipped_unchanged, 0u);
+  EXPECT_EQ(Count("theta"), 1u);
+}
+
 TEST_F(IngestTest, AChangedFileIsReindexedInPlace) {
   const fs::path file = Write("note.txt", "the old wording iota");
   Run();

@@ -239,6 +239,10 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  Status ForgetSources() override {
+    return Exec("DELETE FROM source_files; DELETE FROM problems;");
+  }
+
   Status PutEntityRule(const EntityRule& rule) override {
     Statement st(db_,
                  "INSERT OR REPLACE INTO entity_rules (type, key, action, target) "
