@@ -128,29 +128,19 @@ void AddDateTerms(Xapian::Document& doc, std::int64_t seconds) {
   doc.add_value(internal::kSlotDate, Xapian::sortable_serialise(static_cast<double>(seconds)));
 }
 
-const internal::EntityField* FindEntityField(std::string_view type) {
-  for (const internal::EntityField& field : internal::kEntityFields) {
-    if (field.name == type) return &field;
-  }
-  return nullptr;
-}
-
 // Each distinct entity once: its key term (wdf = mentions) and its words, positional per type.
 void IndexEntities(Xapian::Document& doc, const std::vector<EntityMention>& mentions) {
   std::map<std::pair<std::string_view, std::string_view>, Xapian::termcount> counts;
   for (const EntityMention& m : mentions) ++counts[{m.type, m.value}];
   std::map<char, Xapian::termpos> positions;
   for (const auto& [entity, count] : counts) {
-    const internal::EntityField* field = FindEntityField(entity.first);
+    const internal::EntityField* field = internal::EntityFieldOfType(entity.first);
     if (field == nullptr) continue;
     const std::string key = EntityKey(entity.second);
     if (key.empty()) continue;
-    std::string term(internal::kPrefixEntity);
-    term += field->code;
-    term += key;
-    term += internal::kExactSeparator;
-    term += entity.second;
-    doc.add_term(internal::ClampTerm(std::move(term)), count);
+    doc.add_term(
+        internal::ClampTerm(internal::EntityKeyPrefix(*field, key) + std::string(entity.second)),
+        count);
     std::string prefix(internal::kPrefixEntityWord);
     prefix += field->code;
     Xapian::termpos& pos = positions[field->code];

@@ -78,19 +78,13 @@ class EntitySpy final : public Xapian::MatchSpy {
     for (; t != doc.termlist_end(); ++t) {
       const std::string term = *t;
       if (term.rfind(internal::kPrefixEntity, 0) != 0) break;
-      if (term.size() <= internal::kPrefixEntity.size()) continue;
-      const internal::EntityField* field = FieldOfCode(term[internal::kPrefixEntity.size()]);
-      if (field == nullptr) continue;
-      const std::size_t start = internal::kPrefixEntity.size() + 1;
-      const std::size_t sep = term.find(internal::kExactSeparator, start);
-      const std::string key = term.substr(start, sep == std::string::npos ? sep : sep - start);
-      const std::string type(field->name);
-      const std::optional<std::string> resolved = rules_.Resolve(type, key);
+      std::optional<internal::EntityTerm> entity = internal::ParseEntityTerm(term);
+      if (!entity) continue;
+      const std::string type(entity->field->name);
+      const std::optional<std::string> resolved = rules_.Resolve(type, entity->key);
       if (!resolved) continue;
       Entry& entry = counts_[{type, *resolved}];
-      if (entry.value.empty() || key == *resolved) {
-        entry.value = sep == std::string::npos ? key : term.substr(sep + 1);
-      }
+      if (entry.value.empty() || entity->key == *resolved) entry.value = std::move(entity->value);
       if (seen_.insert({type, *resolved}).second) ++entry.documents;
     }
   }
@@ -108,10 +102,7 @@ class EntitySpy final : public Xapian::MatchSpy {
                        [](const FacetValue& a, const FacetValue& b) { return a.count > b.count; });
       if (values.size() > size) values.resize(size);
       // Named as the query field that searches them ("mentions" for dates, not "date").
-      const auto field =
-          std::find_if(std::begin(internal::kEntityFields), std::end(internal::kEntityFields),
-                       [&](const internal::EntityField& f) { return f.name == type; });
-      (*facets)[std::string(field->field)] = std::move(values);
+      (*facets)[std::string(internal::EntityFieldOfType(type)->field)] = std::move(values);
     }
   }
 
@@ -120,13 +111,6 @@ class EntitySpy final : public Xapian::MatchSpy {
     std::string value;
     std::uint64_t documents = 0;
   };
-
-  static const internal::EntityField* FieldOfCode(char code) {
-    for (const internal::EntityField& field : internal::kEntityFields) {
-      if (field.code == code) return &field;
-    }
-    return nullptr;
-  }
 
   EntityRules rules_;
   std::map<std::pair<std::string, std::string>, Entry> counts_;
@@ -297,19 +281,14 @@ class XapianReader final : public Reader {
   }
 
   Result<bool> HasEntity(const std::string& type, const std::string& key) override {
-    for (const internal::EntityField& field : internal::kEntityFields) {
-      if (field.name != type) continue;
-      std::string prefix(internal::kPrefixEntity);
-      prefix += field.code;
-      prefix += key;
-      prefix += internal::kExactSeparator;
-      try {
-        return db_.allterms_begin(prefix) != db_.allterms_end(prefix);
-      } catch (const Xapian::Error& e) {
-        return Status::IOError("looking up entity " + key + ": " + e.get_description());
-      }
+    const internal::EntityField* field = internal::EntityFieldOfType(type);
+    if (field == nullptr) return Status::InvalidArgument("unknown entity type '" + type + "'");
+    const std::string prefix = internal::EntityKeyPrefix(*field, key);
+    try {
+      return db_.allterms_begin(prefix) != db_.allterms_end(prefix);
+    } catch (const Xapian::Error& e) {
+      return Status::IOError("looking up entity " + key + ": " + e.get_description());
     }
-    return Status::InvalidArgument("unknown entity type '" + type + "'");
   }
 
   Status Reopen() override {
@@ -331,14 +310,6 @@ class XapianReader final : public Reader {
     }
   }
 
-  // Splits an XK term (prefix and code already checked) into key and value.
-  static std::pair<std::string, std::string> SplitEntityTerm(const std::string& term) {
-    const std::size_t start = internal::kPrefixEntity.size() + 1;
-    const std::size_t sep = term.find(internal::kExactSeparator, start);
-    if (sep == std::string::npos) return {term.substr(start), term.substr(start)};
-    return {term.substr(start, sep - start), term.substr(sep + 1)};
-  }
-
   std::vector<EntityCount> CountEntities(const std::vector<const internal::EntityField*>& fields,
                                          const EntityRules& rules) {
     struct Tally {
@@ -354,7 +325,10 @@ class XapianReader final : public Reader {
       const std::string prefix = std::string(internal::kPrefixEntity) + field->code;
       std::map<std::string, Tally> by_key;
       for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) {
-        const auto [key, value] = SplitEntityTerm(*it);
+        const std::optional<internal::EntityTerm> entity = internal::ParseEntityTerm(*it);
+        if (!entity) continue;
+        const std::string& key = entity->key;
+        const std::string& value = entity->value;
         const std::optional<std::string> resolved = rules.Resolve(type, key);
         if (!resolved) continue;  // deleted: not an entity
         Tally& tally = by_key[*resolved];
@@ -429,15 +403,14 @@ class XapianReader final : public Reader {
       for (; t != doc.termlist_end(); ++t) {
         const std::string term = *t;
         if (term.rfind(internal::kPrefixEntity, 0) != 0) break;
-        const char code = term.size() > internal::kPrefixEntity.size()
-                              ? term[internal::kPrefixEntity.size()]
-                              : '\0';
-        const auto field =
-            std::find_if(fields.begin(), fields.end(),
-                         [&](const internal::EntityField* f) { return f->code == code; });
-        if (field == fields.end()) continue;
-        const std::string type((*field)->name);
-        const auto [key, value] = SplitEntityTerm(term);
+        const std::optional<internal::EntityTerm> entity = internal::ParseEntityTerm(term);
+        if (!entity || std::find(fields.begin(), fields.end(), entity->field) == fields.end()) {
+          continue;
+        }
+        const char code = entity->field->code;
+        const std::string type(entity->field->name);
+        const std::string& key = entity->key;
+        const std::string& value = entity->value;
         const std::optional<std::string> resolved = rules.Resolve(type, key);
         if (!resolved || named.count({code, *resolved}) != 0) continue;
         const std::pair<char, std::string> id{code, *resolved};

@@ -2,6 +2,7 @@
 // (docs/formats/index.md) and bumps kIndexFormatVersion.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -77,6 +78,47 @@ inline std::string ExactTermPrefix(std::string_view folded) {
 // The exact-form term of a word whose written form differs from its folded form.
 inline std::string ExactTerm(std::string_view folded, std::string_view written) {
   return ExactTermPrefix(folded) + std::string(written);
+}
+
+// The entity field of a type name ("person") or of a term code ('P'); nullptr when none.
+inline const EntityField* EntityFieldOfType(std::string_view type) {
+  for (const EntityField& field : kEntityFields) {
+    if (field.name == type) return &field;
+  }
+  return nullptr;
+}
+inline const EntityField* EntityFieldOfCode(char code) {
+  for (const EntityField& field : kEntityFields) {
+    if (field.code == code) return &field;
+  }
+  return nullptr;
+}
+
+// XK<code><key><kExactSeparator>: what every written form of one entity's key term starts with.
+inline std::string EntityKeyPrefix(const EntityField& field, std::string_view key) {
+  std::string prefix(kPrefixEntity);
+  prefix += field.code;
+  prefix += key;
+  prefix += kExactSeparator;
+  return prefix;
+}
+
+// An entity key term taken apart.
+struct EntityTerm {
+  const EntityField* field;
+  std::string key;
+  std::string value;
+};
+// nullopt for a term that is not an entity key term of a known type.
+inline std::optional<EntityTerm> ParseEntityTerm(std::string_view term) {
+  if (term.substr(0, kPrefixEntity.size()) != kPrefixEntity || term.size() <= kPrefixEntity.size())
+    return std::nullopt;
+  const EntityField* field = EntityFieldOfCode(term[kPrefixEntity.size()]);
+  if (field == nullptr) return std::nullopt;
+  const std::string_view rest = term.substr(kPrefixEntity.size() + 1);
+  const std::size_t sep = rest.find(kExactSeparator);
+  if (sep == std::string_view::npos) return EntityTerm{field, std::string(rest), std::string(rest)};
+  return EntityTerm{field, std::string(rest.substr(0, sep)), std::string(rest.substr(sep + 1))};
 }
 
 // The message for a shard whose format marker says `found` (0: none) instead of ours.
