@@ -7,7 +7,7 @@ NPROC       := $(shell nproc)
 CMAKE_FLAGS ?=
 
 .DEFAULT_GOAL := build
-.PHONY: deps test-deps build configure run test test-fast test-asan format clean
+.PHONY: deps test-deps build configure run test test-fast test-asan format clean web
 
 deps:
 	@scripts/install-deps.sh
@@ -24,12 +24,28 @@ configure: deps $(BUILD)/CMakeCache.txt
 build: configure
 	cmake --build $(BUILD) -j$(NPROC) --target trove
 
-# Ingest DOCS (default: the sample dump) into COLLECTION, then show what is there.
-run: build
+# The web UI (web/ -> web/dist, which `trove serve` serves): npm ci when package-lock.json
+# changed, then vite build when a source changed. web/node_modules and web/dist are ignored.
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
+               web/vite.config.ts web/tsconfig.json web/package.json
+web: web/dist/index.html
+
+web/node_modules/.trove-installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+web/dist/index.html: web/node_modules/.trove-installed $(WEB_SOURCES)
+	cd web && npm run build
+
+# Ingest DOCS (default: the sample dump) into COLLECTION, show what is there, then serve it
+# (the web UI and the API) at the address printed; Ctrl-C stops the server.
+run: build web
 	$(BUILD)/trove ingest --collection $(COLLECTION) $(DOCS)
 	@echo
 	$(BUILD)/trove status --collection $(COLLECTION)
 	@scripts/example-searches.sh $(BUILD)/trove $(COLLECTION)
+	@echo
+	$(BUILD)/trove serve --collection $(COLLECTION)
 
 # Every test: the release build's whole suite, then the fast tier under ASan and UBSan.
 test: test-deps configure
@@ -46,7 +62,7 @@ test-asan: test-deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DTROVE_SANITIZE=ON -DTROVE_BUILD_BENCHMARKS=OFF $(CMAKE_FLAGS)
 	cmake --build $(ASAN_BUILD) -j$(NPROC)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  ctest --output-on-failure -j$(NPROC) -LE slow
+	  ctest --output-on-failure -j$(NPROC) -LE 'slow|browser'
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')

@@ -4,7 +4,7 @@
 # Usage: scripts/check-layers.sh [SOURCE_ROOT]; exits 1 and lists offending lines if any.
 set -euo pipefail
 root="${1:-$(cd "$(dirname "$0")/.." && pwd)}"
-declare -A layer=([core]=0 [extract]=1 [analyze]=1 [store]=1 [index]=1 [pipeline]=2 [query]=2 [server]=3 [cli]=3)
+declare -A layer=([core]=0 [extract]=1 [analyze]=1 [store]=1 [index]=1 [pipeline]=2 [query]=2 [server]=3 [cli]=4)
 status=0
 while IFS= read -r -d '' file; do
   rel="${file#"$root"/src/}"

@@ -5,13 +5,19 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config ccache
-  libxapian-dev xapian-tools libsqlite3-dev libsodium-dev libzstd-dev
+  libxapian-dev xapian-tools libsqlite3-dev libsodium-dev libzstd-dev libcpp-httplib-dev
   libgmime-3.0-dev libpoppler-cpp-dev libzip-dev libpugixml-dev libarchive-dev libgumbo-dev
   libuchardet-dev libcld2-dev libicu-dev libmagic-dev libre2-dev libphonenumber-dev xz-utils
   libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
 )
+# The web UI (web/) builds with npm (Vite needs Node 18 or newer). A Node from elsewhere
+# (NodeSource bundles npm) is kept: Debian's npm package would not install beside it.
+if ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(poppler-utils xz-utils)
+  packages+=(chromium)  # tests/browser: playwright-core drives Debian's chromium
 fi
 
 missing=()

@@ -12,6 +12,7 @@
 
 #include "analyze/ner.h"
 #include "cli/format.h"
+#include "cli/serve.h"
 #include "core/collection.h"
 #include "core/file.h"
 #include "index/index.h"
@@ -646,12 +647,15 @@ int Main(int argc, char** argv) {
                       "models/ner-LANG.bin)");
   ner_cmd->add_flag("--json", ner.as_json, "JSON output");
 
+  const auto run_serve_command = AddServeCommands(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : kExitUsage;
   }
 
+  if (const std::optional<int> code = run_serve_command()) return *code;
   if (ingest_cmd->parsed()) {
     ingest.collection = collection;
     if (ingest.sources.empty() && !ingest.retry_failed) {

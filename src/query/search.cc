@@ -142,6 +142,51 @@ void ApplyEntityRules(QueryNode& node, const index::EntityRules& rules) {
   node = std::move(any);
 }
 
+// `node` with every tag: filter replaced by the documents that carry the tag.
+Result<QueryNode> ResolveTags(QueryNode node, const SearchOptions& options) {
+  if (node.kind == Kind::kFilter && node.field == "tag") {
+    if (!options.tagged) return Status::InvalidArgument("tag: needs the collection's store");
+    TROVE_ASSIGN_OR_RETURN(std::vector<std::string> ids, options.tagged(node.words.at(0)));
+    QueryNode any;
+    any.kind = ids.empty() ? Kind::kMatchNothing : Kind::kOr;
+    for (std::string& id : ids) {
+      QueryNode leaf;
+      leaf.kind = Kind::kFilter;
+      leaf.field = "id";
+      leaf.words = {std::move(id)};
+      any.children.push_back(std::move(leaf));
+    }
+    return any;
+  }
+  for (QueryNode& child : node.children) {
+    TROVE_ASSIGN_OR_RETURN(child, ResolveTags(std::move(child), options));
+  }
+  return node;
+}
+
+// The filters of `options`, parsed and ready for SearchRequest::filters.
+Result<std::vector<QueryNode>> ParseFilters(const SearchOptions& options) {
+  std::vector<QueryNode> out;
+  for (const std::string& text : options.filters) {
+    const bool is_exclusion = !text.empty() && text.front() == '-';
+    auto parsed = Parse(is_exclusion ? std::string_view(text).substr(1) : std::string_view(text),
+                        ParseOptions{});
+    if (!parsed.ok()) {
+      return Status::InvalidArgument("filter '" + text + "': " + parsed.status().message());
+    }
+    TROVE_ASSIGN_OR_RETURN(QueryNode node, ResolveTags(std::move(parsed).value(), options));
+    if (is_exclusion) {
+      QueryNode all;
+      QueryNode keep;
+      keep.kind = Kind::kAndNot;
+      keep.children = {all, std::move(node)};
+      node = std::move(keep);
+    }
+    out.push_back(std::move(node));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string Snippet::Render(std::string_view open, std::string_view close) const {
@@ -254,11 +299,16 @@ Result<SearchResponse> Search(index::Reader& reader, std::string_view query,
                               const SearchOptions& options) {
   ParseOptions parse_options;
   parse_options.is_exact = options.is_exact;
-  TROVE_ASSIGN_OR_RETURN(QueryNode node, Parse(query, parse_options));
+  // A blank query is every document (to browse a dump by its facets).
+  QueryNode node;
+  if (query.find_first_not_of(" \t\r\n") != std::string_view::npos) {
+    TROVE_ASSIGN_OR_RETURN(node, Parse(query, parse_options));
+  }
   if (!options.entity_rules.empty())
     ApplyEntityRules(node, index::EntityRules(options.entity_rules));
   index::SearchRequest request;
-  request.query = node;
+  TROVE_ASSIGN_OR_RETURN(request.query, ResolveTags(node, options));
+  TROVE_ASSIGN_OR_RETURN(request.filters, ParseFilters(options));
   request.offset = options.offset;
   request.limit = options.limit;
   request.sort = options.sort;
@@ -277,7 +327,7 @@ Result<SearchResponse> Search(index::Reader& reader, std::string_view query,
     rest.children = {any, node};
     const std::uint64_t all_words = result.total;
     index::SearchRequest more = request;
-    more.query = rest;
+    TROVE_ASSIGN_OR_RETURN(more.query, ResolveTags(rest, options));
     more.offset = options.offset > all_words ? options.offset - all_words : 0;
     more.limit = options.limit > result.hits.size() ? options.limit - result.hits.size() : 0;
     more.want_facets = false;
@@ -296,7 +346,7 @@ Result<SearchResponse> Search(index::Reader& reader, std::string_view query,
       if (options.want_facets) {
         // Facets of every document shown: those with any of the words.
         index::SearchRequest counts = request;
-        counts.query = any;
+        TROVE_ASSIGN_OR_RETURN(counts.query, ResolveTags(any, options));
         counts.limit = 0;
         counts.offset = 0;
         TROVE_ASSIGN_OR_RETURN(index::SearchResult counted, reader.Search(counts));

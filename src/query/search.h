@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -23,6 +24,12 @@ struct SearchOptions {
   // The collection's entity curation: person:, org:... look for merged and renamed entities
   // under their new names, and find nothing for a deleted one.
   std::vector<EntityRule> entity_rules;
+  // Filters in the query language, ANDed in without changing scores (the facet values a user
+  // picked); one starting with '-' keeps the documents it does not match.
+  std::vector<std::string> filters;
+  // The ids of the documents tagged `tag` (store::Workspace::Tagged), for tag:. Without it,
+  // tag: is refused.
+  std::function<Result<std::vector<std::string>>(const std::string& tag)> tagged;
 };
 
 // A piece of document text with the spans that matched the query.
@@ -50,7 +57,7 @@ struct SearchResponse {
   std::map<std::string, std::vector<index::FacetValue>> facets;
 };
 
-// Runs `query`. InvalidArgument for a malformed query (the message says what and where).
+// Runs `query` (blank: every document). InvalidArgument for a malformed query (the message says what and where).
 // A query of three or more plain words that fewer than ten documents match in full lists them
 // first, then the documents with most of its words (OR, ranked by how many match); `notice`
 // says so and `total` counts both.

@@ -70,7 +70,7 @@ class StoreTest : public ::testing::Test {
 TEST_F(StoreTest, OpenCreatesTheSchemaAtTheCurrentVersion) {
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(QueryRaw(Path(), "PRAGMA user_version"), "2");
+  EXPECT_EQ(QueryRaw(Path(), "PRAGMA user_version"), "3");
   for (const char* table : {"source_files", "problems", "runs", "entity_rules"}) {
     EXPECT_EQ(QueryRaw(Path(),
                        std::string("SELECT name FROM sqlite_master WHERE type='table' AND name='") +
@@ -231,7 +231,7 @@ TEST_F(StoreTest, ReopeningKeepsEverything) {
   EXPECT_TRUE(store->FindSource("/a")->has_value());
   EXPECT_EQ(store->ListProblems()->size(), 1u);
   EXPECT_TRUE(store->LastRun()->has_value());
-  EXPECT_EQ(QueryRaw(Path(), "PRAGMA user_version"), "2");
+  EXPECT_EQ(QueryRaw(Path(), "PRAGMA user_version"), "3");
 }
 
 TEST_F(StoreTest, TransactionsGroupWritesUntilCommit) {
@@ -282,22 +282,25 @@ TEST_F(StoreTest, UpgradesAVersionOneStoreKeepingItsLedger) {
     ASSERT_NE(store, nullptr);
     ASSERT_TRUE(store->PutSource(Source("/a", kStateIndexed)).ok());
   }
-  ExecRaw(Path(), "DROP TABLE entity_rules; PRAGMA user_version=1");
+  ExecRaw(Path(),
+          "DROP TABLE entity_rules; DROP TABLE tags; DROP TABLE notes; DROP TABLE stars; "
+          "DROP TABLE saved_searches; DROP TABLE users; DROP TABLE sessions; "
+          "DROP TABLE audit_log; PRAGMA user_version=1");
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
   EXPECT_TRUE(store->FindSource("/a")->has_value());
   EXPECT_TRUE(store->PutEntityRule({"org", "cia", EntityRule::Action::kDelete, ""}).ok());
-  EXPECT_EQ(QueryRaw(Path(), "PRAGMA user_version"), "2");
+  EXPECT_EQ(QueryRaw(Path(), "PRAGMA user_version"), "3");
 }
 
 TEST_F(StoreTest, RefusesAStoreWrittenByANewerTrove) {
   { ASSERT_NE(Open(), nullptr); }
-  ExecRaw(Path(), "PRAGMA user_version=3");
+  ExecRaw(Path(), "PRAGMA user_version=99");
   const Result<std::unique_ptr<Store>> store = Store::Open(Path());
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), StatusCode::kUnsupported);
   EXPECT_THAT(store.status().message(), HasSubstr(Path()));
-  EXPECT_THAT(store.status().message(), HasSubstr("3"));
+  EXPECT_THAT(store.status().message(), HasSubstr("99"));
 }
 
 TEST_F(StoreTest, OpenInAMissingDirectoryFailsNamingThePath) {

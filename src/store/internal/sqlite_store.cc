@@ -2,12 +2,15 @@
 
 #include <sqlite3.h>
 
+#include "store/internal/sqlite.h"
 #include "store/store.h"
 
 namespace trove::store {
 namespace {
 
-constexpr int kStoreFormatVersion = 2;
+using internal::Statement;
+
+constexpr int kStoreFormatVersion = 3;
 constexpr int kBusyTimeoutMs = 10'000;
 
 // Each version's statements; a store at version N runs kMigrations[N..] to reach the newest.
@@ -51,48 +54,60 @@ constexpr const char* kMigrations[] = {
       PRIMARY KEY (type, key)
     );
     )sql",
+    // The workspace (store/workspace.h): what people add to a collection.
+    R"sql(
+    CREATE TABLE tags (
+      doc_id TEXT NOT NULL,
+      tag TEXT NOT NULL,
+      user TEXT NOT NULL DEFAULT '',
+      created INTEGER NOT NULL,
+      PRIMARY KEY (doc_id, tag)
+    );
+    CREATE INDEX tags_by_tag ON tags(tag);
+    CREATE TABLE notes (
+      id INTEGER PRIMARY KEY,
+      doc_id TEXT NOT NULL,
+      user TEXT NOT NULL DEFAULT '',
+      text TEXT NOT NULL,
+      created INTEGER NOT NULL
+    );
+    CREATE INDEX notes_by_doc ON notes(doc_id);
+    CREATE TABLE stars (
+      doc_id TEXT NOT NULL,
+      user TEXT NOT NULL DEFAULT '',
+      created INTEGER NOT NULL,
+      PRIMARY KEY (doc_id, user)
+    );
+    CREATE TABLE saved_searches (
+      id INTEGER PRIMARY KEY,
+      user TEXT NOT NULL DEFAULT '',
+      name TEXT NOT NULL,
+      query TEXT NOT NULL,
+      created INTEGER NOT NULL
+    );
+    CREATE TABLE users (
+      name TEXT PRIMARY KEY,
+      role TEXT NOT NULL,
+      password_hash TEXT NOT NULL,
+      created INTEGER NOT NULL
+    );
+    CREATE TABLE sessions (
+      token_hash TEXT PRIMARY KEY,
+      user TEXT NOT NULL,
+      csrf TEXT NOT NULL,
+      created INTEGER NOT NULL,
+      expires INTEGER NOT NULL
+    );
+    CREATE TABLE audit_log (
+      id INTEGER PRIMARY KEY,
+      time INTEGER NOT NULL,
+      user TEXT NOT NULL,
+      action TEXT NOT NULL,
+      detail TEXT NOT NULL
+    );
+    )sql",
 };
 static_assert(std::size(kMigrations) == kStoreFormatVersion);
-
-// A prepared statement, finalised on destruction.
-class Statement {
- public:
-  Statement(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) stmt_ = nullptr;
-  }
-  ~Statement() { sqlite3_finalize(stmt_); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-
-  Status status() const {
-    return stmt_ != nullptr ? Status::Ok()
-                            : Status::IOError(std::string("store: ") + sqlite3_errmsg(db_));
-  }
-  Statement& Bind(int idx, const std::string& value) {
-    sqlite3_bind_text(stmt_, idx, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Statement& Bind(int idx, std::int64_t value) {
-    sqlite3_bind_int64(stmt_, idx, value);
-    return *this;
-  }
-  // SQLITE_ROW, SQLITE_DONE, or an error code.
-  int Step() { return sqlite3_step(stmt_); }
-  Status Run() {
-    const int rc = Step();
-    if (rc == SQLITE_DONE || rc == SQLITE_ROW) return Status::Ok();
-    return Status::IOError(std::string("store: ") + sqlite3_errmsg(db_));
-  }
-  std::string Text(int col) const {
-    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
-    return text == nullptr ? std::string() : std::string(text, sqlite3_column_bytes(stmt_, col));
-  }
-  std::int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
-};
 
 SourceFile ReadSource(const Statement& st) {
   SourceFile s;
@@ -116,15 +131,7 @@ class SqliteStore final : public Store {
   explicit SqliteStore(sqlite3* db) : db_(db) {}
   ~SqliteStore() override { sqlite3_close_v2(db_); }
 
-  Status Exec(const char* sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-      std::string msg = err != nullptr ? err : "unknown error";
-      sqlite3_free(err);
-      return Status::IOError("store: " + msg);
-    }
-    return Status::Ok();
-  }
+  Status Exec(const char* sql) { return internal::Exec(db_, sql); }
 
   Status Migrate(const std::string& path) {
     TROVE_RETURN_IF_ERROR(Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"));
@@ -335,3 +342,17 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
 }
 
 }  // namespace trove::store
+
+namespace trove::store::internal {
+
+Status Exec(sqlite3* db, const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err != nullptr ? err : "unknown error";
+    sqlite3_free(err);
+    return Status::IOError("store: " + msg);
+  }
+  return Status::Ok();
+}
+
+}  // namespace trove::store::internal

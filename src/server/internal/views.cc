@@ -1,0 +1,192 @@
+#include "server/internal/context.h"
+#include "server/internal/views_json.h"
+
+namespace trove::server {
+namespace internal {
+namespace {
+
+Json Spans(const std::vector<std::pair<std::size_t, std::size_t>>& spans) {
+  Json out = Json::array();
+  for (const auto& [offset, length] : spans) out.push_back({offset, length});
+  return out;
+}
+
+std::string Dump(const Json& value, int indent) {
+  return value.dump(indent, ' ', false, Json::error_handler_t::replace);
+}
+
+}  // namespace
+
+Json HitJson(const query::SearchHit& h) {
+  const DocumentRecord& r = h.hit.doc.record;
+  return {{"id", h.hit.id},
+          {"path", r.occurrence.path},
+          {"parent", r.occurrence.parent_id},
+          {"title", r.extraction.title.empty() ? r.name : r.extraction.title},
+          {"name", r.name},
+          {"type", r.type},
+          {"lang", r.lang},
+          {"size", r.size},
+          {"date", IsoDate(r.extraction.date)},
+          {"from", r.extraction.from},
+          {"places", h.hit.doc.occurrences.size()},
+          {"score", h.hit.score},
+          // Plain text and the (offset, length) byte spans of the matches: the client escapes.
+          {"snippet", {{"text", h.snippet.text}, {"marks", Spans(h.snippet.marks)}}}};
+}
+
+Json SearchJson(const query::SearchResponse& response) {
+  Json hits = Json::array();
+  for (const query::SearchHit& h : response.hits) hits.push_back(HitJson(h));
+  Json out = {{"total", response.total},
+              {"total_is_exact", response.is_total_exact},
+              {"query", response.parsed},
+              {"hits", std::move(hits)}};
+  if (!response.notice.empty()) out["notice"] = response.notice;
+  if (!response.facets.empty()) {
+    Json facets = Json::object();
+    for (const auto& [name, values] : response.facets) {
+      Json list = Json::array();
+      for (const auto& v : values) list.push_back({{"value", v.value}, {"count", v.count}});
+      facets[name] = std::move(list);
+    }
+    out["facets"] = std::move(facets);
+  }
+  return out;
+}
+
+Json DocumentJson(const index::StoredDocument& doc,
+                  const std::vector<index::StoredDocument>& children,
+                  const std::vector<std::pair<std::size_t, std::size_t>>& highlights) {
+  const DocumentRecord& r = doc.record;
+  const Extraction& ex = r.extraction;
+  Json paths = Json::array();
+  for (const Occurrence& occ : doc.occurrences) {
+    paths.push_back({{"path", occ.path}, {"parent", occ.parent_id}});
+  }
+  Json metadata = Json::object();
+  for (const auto& [key, value] : ex.metadata) metadata[key] = value;
+  Json mentions = Json::array();
+  for (const EntityMention& m : r.entities) {
+    mentions.push_back({{"type", m.type}, {"value", m.value}, {"begin", m.begin}, {"end", m.end}});
+  }
+  Json kids = Json::array();
+  for (const auto& kid : children) {
+    kids.push_back({{"id", kid.record.id},
+                    {"name", kid.record.name},
+                    {"type", kid.record.type},
+                    {"size", kid.record.size},
+                    {"state", std::string(DocStateName(kid.record.state))},
+                    {"reason", kid.record.reason}});
+  }
+  Json out = {
+      {"id", r.id},
+      {"path", r.occurrence.path},
+      {"paths", std::move(paths)},
+      {"parent", r.occurrence.parent_id},
+      {"name", r.name},
+      {"title", ex.title},
+      {"type", r.type},
+      {"media_type", r.media_type},
+      {"size", r.size},
+      {"date", IsoDate(ex.date)},
+      {"lang", r.lang},
+      {"state", std::string(DocStateName(r.state))},
+      {"reason", r.reason},
+      {"author", ex.author},
+      {"pages", ex.page_count},
+      {"from", ex.from},
+      {"to", ex.to},
+      {"cc", ex.cc},
+      {"bcc", ex.bcc},
+      {"message_id", ex.message_id},
+      {"in_reply_to", ex.in_reply_to},
+      {"references", ex.references},
+      {"metadata", std::move(metadata)},
+      {"is_truncated", ex.is_truncated},
+      {"text", ex.text},
+      {"entities", std::move(mentions)},
+      {"children", std::move(kids)},
+  };
+  if (!highlights.empty()) out["highlights"] = Spans(highlights);
+  return out;
+}
+
+Json FailuresJson(const std::vector<store::Problem>& problems) {
+  Json out = Json::array();
+  for (const auto& p : problems) {
+    out.push_back({{"path", p.path},
+                   {"state", p.state},
+                   {"reason", p.reason},
+                   {"media_type", p.media_type}});
+  }
+  return out;
+}
+
+Json EntitiesJson(const std::vector<index::EntityCount>& entities, const std::string& with) {
+  Json list = Json::array();
+  for (const index::EntityCount& e : entities) {
+    list.push_back({{"type", e.type}, {"value", e.value}, {"documents", e.documents}});
+  }
+  Json out = {{"entities", std::move(list)}};
+  if (!with.empty()) out["with"] = with;
+  return out;
+}
+
+Result<Json> StatusJson(const std::string& collection, store::Store& store,
+                        const index::IndexStats* stats) {
+  TROVE_ASSIGN_OR_RETURN(auto by_state, store.CountSourcesByState());
+  TROVE_ASSIGN_OR_RETURN(std::optional<store::Run> last_run, store.LastRun());
+  const index::IndexStats none;
+  if (stats == nullptr) stats = &none;
+  std::uint64_t sources = 0;
+  for (const auto& [state, count] : by_state) sources += count;
+  Json states = {{"indexed", 0}, {"failed", 0}, {"skipped", 0}};
+  for (const auto& [state, count] : by_state) states[state] = count;
+  Json out = {{"collection", collection},
+              {"source_files", sources},
+              {"documents", stats->documents},
+              {"by_state", states},
+              {"documents_by_state", stats->by_state},
+              {"by_type", stats->by_type},
+              {"by_lang", stats->by_lang}};
+  if (last_run) {
+    const store::Run& run = *last_run;
+    out["last_run"] = {{"id", run.id},
+                       {"started", IsoDate(run.started)},
+                       {"finished", run.finished ? IsoDate(run.finished) : ""},
+                       {"state", run.finished ? run.state : "interrupted or running"},
+                       {"summary", Json::parse(run.summary_json, nullptr, false)}};
+  }
+  return out;
+}
+
+}  // namespace internal
+
+std::string SearchView(const query::SearchResponse& response, int indent) {
+  return internal::Dump(internal::SearchJson(response), indent);
+}
+
+std::string DocumentView(const index::StoredDocument& doc,
+                         const std::vector<index::StoredDocument>& children,
+                         const std::vector<std::pair<std::size_t, std::size_t>>& highlights,
+                         int indent) {
+  return internal::Dump(internal::DocumentJson(doc, children, highlights), indent);
+}
+
+std::string FailuresView(const std::vector<store::Problem>& problems, int indent) {
+  return internal::Dump(internal::FailuresJson(problems), indent);
+}
+
+std::string EntitiesView(const std::vector<index::EntityCount>& entities, const std::string& with,
+                         int indent) {
+  return internal::Dump(internal::EntitiesJson(entities, with), indent);
+}
+
+Result<std::string> StatusView(const std::string& collection, store::Store& store,
+                               const index::IndexStats* stats, int indent) {
+  TROVE_ASSIGN_OR_RETURN(auto json, internal::StatusJson(collection, store, stats));
+  return internal::Dump(json, indent);
+}
+
+}  // namespace trove::server

@@ -1,0 +1,30 @@
+// The JSON shapes of the API (docs/api.md), shared with the command line's --json output so
+// that a script sees the same fields whichever way it asks.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "index/index.h"
+#include "query/search.h"
+#include "store/store.h"
+
+namespace trove::server {
+
+// `indent` < 0: compact; otherwise pretty-printed with that many spaces.
+std::string SearchView(const query::SearchResponse& response, int indent = -1);
+// A document with its text and entity spans, its children (id, name, type, state) and the
+// spans of `highlights` ((offset, length) in the text) when given.
+std::string DocumentView(const index::StoredDocument& doc,
+                         const std::vector<index::StoredDocument>& children,
+                         const std::vector<std::pair<std::size_t, std::size_t>>& highlights,
+                         int indent = -1);
+std::string FailuresView(const std::vector<store::Problem>& problems, int indent = -1);
+std::string EntitiesView(const std::vector<index::EntityCount>& entities, const std::string& with,
+                         int indent = -1);
+// The collection's counts: `stats` may be null when there is no index yet.
+Result<std::string> StatusView(const std::string& collection, store::Store& store,
+                               const index::IndexStats* stats, int indent = -1);
+
+}  // namespace trove::server

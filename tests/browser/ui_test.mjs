@@ -1,0 +1,577 @@
+// End-to-end test of the web UI in a real browser: Debian's chromium driven by playwright-core.
+//
+// Ingests samples/ plus hostile files made here (script payloads in an HTML e-mail body, file
+// names, an HTML title and author, an e-mail subject and sender), serves them with
+// `trove serve --port 0`, and walks the UI: search, facets, date histogram, a document and its
+// hits, entities, tags, notes, batch search, ingest status, then team mode login and logout.
+// Any dialog, page error, CSP violation or injected element fails the test.
+//
+// Environment: TROVE_BIN (the trove binary), TROVE_SOURCE_DIR (the checkout, for samples/ and
+// web/dist), CHROMIUM (default /usr/bin/chromium), TROVE_WEB (default web/dist).
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const sourceDir = path.resolve(process.env.TROVE_SOURCE_DIR ?? path.join(here, '..', '..'));
+const troveBin = process.env.TROVE_BIN ?? path.join(sourceDir, 'build', 'trove');
+const webDir = process.env.TROVE_WEB ?? path.join(sourceDir, 'web', 'dist');
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+// playwright-core is a devDependency of web/ (installed by `make web`).
+const { chromium } = createRequire(path.join(sourceDir, 'web', 'package.json'))('playwright-core');
+
+const kTimeout = 15_000;
+const kPassword = 'correct horse battery staple';
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures
+
+function makeHostileFiles(dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  const write = (name, text) => fs.writeFileSync(path.join(dir, name), text);
+  write(
+    'hostile-html-mail.eml',
+    [
+      'From: "<script>alert(\'from\')</script>" <mallory@example.org>',
+      'To: victim@example.org',
+      "Subject: <img src=x onerror=alert('subject')> zebrafish <script>alert('subject2')</script>",
+      'Date: Mon, 05 Mar 2012 10:00:00 +0000',
+      'Message-ID: <hostile-1@example.org>',
+      'MIME-Version: 1.0',
+      'Content-Type: text/html; charset=utf-8',
+      '',
+      '<html><head><title>mail</title></head><body>',
+      '<p>The zebrafish report is attached.</p>',
+      '<img src=x onerror="alert(\'body\')"><script>alert(\'body2\')</script>',
+      '<p>&lt;img src=x onerror=alert(\'escaped\')&gt; &lt;script&gt;alert(\'escaped2\')&lt;/script&gt;</p>',
+      '<a href="javascript:alert(\'link\')">click here</a>',
+      '<iframe src="javascript:alert(\'frame\')"></iframe>',
+      '<svg onload="alert(\'svg\')"></svg>',
+      '</body></html>',
+      '',
+    ].join('\r\n'),
+  );
+  write(
+    'hostile-page.html',
+    [
+      '<!doctype html><html><head>',
+      "<title>&lt;img src=x onerror=alert('title')&gt;&lt;script&gt;alert('title2')&lt;/script&gt;</title>",
+      "<meta name=\"author\" content=\"&lt;img src=x onerror=alert('author')&gt;\">",
+      '<script>alert("page")</script>',
+      '</head><body onload="alert(\'onload\')">',
+      '<h1>zebrafish page</h1>',
+      "<p>Plain words: &lt;script&gt;alert('visible')&lt;/script&gt;</p>",
+      '</body></html>',
+    ].join('\n'),
+  );
+  write(
+    "<img src=x onerror=alert('filename')>.txt",
+    'A zebrafish in a file whose name is a script payload.\n',
+  );
+  write(
+    "<svg onload=alert('filename2')>.txt",
+    "zebrafish again, and <script>alert('text')</script> in the text itself.\n",
+  );
+}
+
+function run(args, input) {
+  const result = spawnSync(troveBin, args, { input, encoding: 'utf8', timeout: 600_000 });
+  if (result.status !== 0) {
+    throw new Error(`trove ${args.join(' ')} exited ${result.status}:\n${result.stderr}`);
+  }
+  return result.stdout;
+}
+
+function startServer(collection) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      troveBin,
+      ['serve', '--collection', collection, '--host', '127.0.0.1', '--port', '0', '--web', webDir],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`trove serve did not start:\n${out}${err}`)), 30_000);
+    child.stderr.on('data', (d) => (err += d));
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1] });
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`trove serve exited ${code}:\n${out}${err}`));
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks
+
+let stepCount = 0;
+async function step(name, fn) {
+  const started = Date.now();
+  process.stdout.write(`[${++stepCount}] ${name} ... `);
+  await fn();
+  process.stdout.write(`ok (${Date.now() - started} ms)\n`);
+}
+
+// Elements and attributes that only an injection could have put in the page.
+async function injectedElements(page) {
+  return page.evaluate(() => {
+    const found = [];
+    for (const el of document.querySelectorAll('*')) {
+      for (const name of el.getAttributeNames()) {
+        if (/^on/i.test(name)) found.push(`${el.tagName} with ${name}`);
+        if (/^(href|src|action|formaction|xlink:href)$/i.test(name)) {
+          if (/^\s*javascript:/i.test(el.getAttribute(name))) found.push(`${el.tagName} ${name}=javascript:`);
+        }
+      }
+    }
+    for (const el of document.querySelectorAll('script')) {
+      const src = el.getAttribute('src') ?? '';
+      if (!src.startsWith('/assets/')) found.push(`script ${el.outerHTML.slice(0, 80)}`);
+    }
+    for (const el of document.querySelectorAll('img, iframe, frame, object, embed, video, audio, base, form[action^="http"]')) {
+      found.push(el.outerHTML.slice(0, 80));
+    }
+    for (const el of document.querySelectorAll('svg')) {
+      if (!el.closest('.histogram')) found.push(`svg outside the histogram: ${el.outerHTML.slice(0, 80)}`);
+    }
+    for (const el of document.querySelectorAll('[style]')) found.push(`inline style on ${el.tagName}`);
+    return found;
+  });
+}
+
+async function text(locator) {
+  return (await locator.textContent({ timeout: kTimeout })) ?? '';
+}
+
+async function searchFor(page, query) {
+  const box = page.getByTestId('query');
+  await box.fill(query);
+  await box.press('Enter');
+  await page.waitForFunction((q) => new URLSearchParams(location.search).get('q') === q, query, {
+    timeout: kTimeout,
+  });
+  await waitIdle(page);
+  return totalOf(page);
+}
+
+async function totalOf(page) {
+  const t = await text(page.getByTestId('total'));
+  const m = /([\d,]+) document/.exec(t);
+  assert.ok(m, `no total in "${t}"`);
+  return Number(m[1].replace(/,/g, ''));
+}
+
+// Until the results shown answer the search in the address bar (the page marks them so).
+async function waitIdle(page) {
+  await page.locator('.results[data-current="true"]').waitFor({ timeout: kTimeout });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  assert.ok(fs.existsSync(path.join(webDir, 'index.html')), `the UI is not built in ${webDir} (make web)`);
+  assert.ok(fs.existsSync(chromiumPath), `no chromium at ${chromiumPath} (scripts/install-deps.sh --test)`);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'trove-browser-'));
+  const collection = path.join(work, 'collection');
+  const hostile = path.join(work, 'hostile');
+  makeHostileFiles(hostile);
+  run(['ingest', '--collection', collection, path.join(sourceDir, 'samples'), hostile]);
+
+  const { child: server, url: base } = await startServer(collection);
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
+  });
+  const problems = [];
+  try {
+    const context = await browser.newContext({ acceptDownloads: true });
+    context.setDefaultTimeout(kTimeout);
+    // Record CSP violations: a blocked inline script or style means markup got through.
+    await context.addInitScript(() => {
+      window.__csp = [];
+      document.addEventListener('securitypolicyviolation', (e) => {
+        window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample ?? ''}`);
+      });
+    });
+    const page = await context.newPage();
+    page.on('dialog', async (dialog) => {
+      problems.push(`a ${dialog.type()} dialog opened: ${dialog.message()}`);
+      await dialog.dismiss().catch(() => {});
+    });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(msg.text())) {
+        problems.push(`console: ${msg.text()}`);
+      }
+    });
+    const checkInert = async (where) => {
+      const injected = await injectedElements(page);
+      assert.deepEqual(injected, [], `injected markup on ${where}`);
+      const csp = await page.evaluate(() => window.__csp ?? []);
+      assert.deepEqual(csp, [], `CSP violations on ${where}`);
+      assert.deepEqual(problems, [], `problems on ${where}`);
+    };
+
+    await step('the search page loads (timed)', async () => {
+      const started = performance.now();
+      await page.goto(`${base}/search?q=election`);
+      await page.getByTestId('hit-title').first().waitFor();
+      const elapsed = performance.now() - started;
+      const nav = await page.evaluate(() => {
+        const n = performance.getEntriesByType('navigation')[0];
+        return n ? { dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd } : null;
+      });
+      console.log(
+        `\n    search page load: ${elapsed.toFixed(0)} ms to the first result` +
+          (nav ? ` (DOMContentLoaded ${nav.dcl.toFixed(0)} ms, load ${nav.load.toFixed(0)} ms)` : ''),
+      );
+      // Again with the browser's cache warm, as a user returning to the page sees it.
+      const again = performance.now();
+      await page.reload();
+      await page.getByTestId('hit-title').first().waitFor();
+      console.log(`    search page load, warm: ${(performance.now() - again).toFixed(0)} ms`);
+      const parsed = await text(page.getByTestId('parsed'));
+      assert.ok(parsed.length > 0, 'the parsed query is shown back');
+      await checkInert('the search page');
+    });
+
+    await step('highlights cut multi-byte text at the right places', async () => {
+      // Marks are UTF-8 byte spans: a slip of one byte shows as a shifted or broken highlight.
+      await searchFor(page, 'élection');
+      const marks = await page.locator('.snippet mark').allTextContents();
+      assert.ok(marks.length >= 3, `marks: ${marks}`);
+      for (const m of marks) assert.match(m, /^[ée]lections?$/i, `a highlight reads "${m}"`);
+      assert.ok(marks.some((m) => m.startsWith('é')), 'the French document is among the hits');
+    });
+
+    await step('syntax help opens', async () => {
+      await page.getByRole('button', { name: 'Syntax' }).click();
+      await page.getByTestId('syntax-help').waitFor();
+      assert.match(await text(page.getByTestId('syntax-help')), /NEAR\/3/);
+    });
+
+    await step('search finds the hostile documents and shows them inert', async () => {
+      const total = await searchFor(page, 'zebrafish');
+      assert.ok(total >= 4, `zebrafish: ${total} documents, want at least 4`);
+      const body = await text(page.locator('main'));
+      assert.match(body, /onerror=alert\('filename'\)/, 'the hostile file name is shown as text');
+      assert.match(body, /<img src=x onerror=alert\('subject'\)>/, 'the hostile subject is shown as text');
+      assert.ok(
+        body.includes("<img src=x onerror=alert('title')><script>alert('title2')</script>"),
+        'the hostile HTML title is shown as text',
+      );
+      await checkInert('the zebrafish results');
+      // The export link gives the same results as CSV.
+      const href = await page.getByTestId('export-csv').getAttribute('href');
+      const csv = await page.evaluate(async (u) => (await fetch(u)).text(), href);
+      const lines = csv.trim().split('\r\n');
+      assert.match(lines[0], /^id,title,type,date/);
+      assert.equal(lines.length - 1, total, 'one CSV row per result');
+    });
+
+    await step('every hostile document renders inert', async () => {
+      const hrefs = await page
+        .getByTestId('hit-title')
+        .evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+      assert.ok(hrefs.length >= 4);
+      let sawPayloadText = 0;
+      let all = '';
+      for (const href of hrefs) {
+        await page.goto(base + href);
+        await page.getByTestId('doc-title').waitFor();
+        await page.getByTestId('metadata').waitFor();
+        const body = await text(page.locator('main'));
+        if (/alert\(/.test(body)) ++sawPayloadText;
+        all += body;
+        await checkInert(href);
+      }
+      assert.ok(sawPayloadText >= 4, `payloads shown as text in ${sawPayloadText} documents`);
+      // Metadata and bodies, as text: the author, the sender, the e-mail's escaped HTML.
+      for (const payload of [
+        "<img src=x onerror=alert('author')>",
+        "<script>alert('from')</script>",
+        "<img src=x onerror=alert('escaped')>",
+        "<script>alert('visible')</script>",
+      ]) {
+        assert.ok(all.includes(payload), `${payload} is shown as text on its document`);
+      }
+    });
+
+    await step('a facet filters, and can be excluded', async () => {
+      await page.goto(`${base}/search?q=`);
+      await waitIdle(page);
+      const all = await totalOf(page);
+      const typeFacet = page.locator('[data-facet="type"]');
+      await typeFacet.waitFor();
+      const email = typeFacet.locator('button.facet-value', { hasText: /^email$/ });
+      await email.click();
+      await page.locator('[data-testid="filters"] .chip', { hasText: 'type:email' }).waitFor();
+      await waitIdle(page);
+      const emails = await totalOf(page);
+      assert.ok(emails > 0 && emails < all, `type:email gives ${emails} of ${all}`);
+      const badges = await page.locator('.hit .badge').allTextContents();
+      assert.ok(badges.length > 0 && badges.every((b) => b === 'email'), `badges: ${badges}`);
+      assert.match(page.url(), /f=type%3Aemail/);
+      // Exclude instead.
+      await page.locator('[data-testid="filters"] .chip-x').click();
+      await waitIdle(page);
+      await page.locator('[data-facet="type"] li', { hasText: /^email/ }).hover();
+      await page.getByRole('button', { name: 'exclude email' }).click();
+      await page.locator('[data-testid="filters"] .chip.excluded').waitFor();
+      await waitIdle(page);
+      const others = await totalOf(page);
+      assert.equal(others, all - emails, 'excluding email leaves the rest');
+      const after = await page.locator('.hit .badge').allTextContents();
+      assert.ok(after.every((b) => b !== 'email'), `badges after excluding: ${after}`);
+      await checkInert('the facet filter');
+    });
+
+    await step('the date histogram filters by a year', async () => {
+      await page.goto(`${base}/search?q=`);
+      await waitIdle(page);
+      const all = await totalOf(page);
+      const bar = page.locator('.histogram .bar:not(.empty)').first();
+      await bar.waitFor();
+      const year = await bar.getAttribute('data-year');
+      await bar.click();
+      await page
+        .locator('[data-testid="filters"] .chip', { hasText: `date:${year}-01-01..${year}-12-31` })
+        .waitFor();
+      await waitIdle(page);
+      const inYear = await totalOf(page);
+      assert.ok(inYear > 0 && inYear <= all, `${year}: ${inYear} of ${all}`);
+      const dates = await page.locator('.hit .hit-meta').allTextContents();
+      assert.ok(dates.every((d) => d.includes(year)), `dates outside ${year}: ${dates}`);
+      // Brush: drag from the first year with documents to the last.
+      await page.goto(`${base}/search?q=`);
+      await waitIdle(page);
+      const bars = page.locator('.histogram .bar:not(.empty)');
+      assert.ok((await bars.count()) >= 2, 'the samples span several years');
+      const from = await bars.first().getAttribute('data-year');
+      const to = await bars.last().getAttribute('data-year');
+      const a = await bars.first().boundingBox();
+      const b = await bars.last().boundingBox();
+      await page.mouse.move(a.x + a.width / 2, a.y + a.height - 2);
+      await page.mouse.down();
+      await page.mouse.move((a.x + b.x) / 2, a.y + a.height - 2, { steps: 4 });
+      await page.mouse.move(b.x + b.width / 2, b.y + b.height - 2, { steps: 4 });
+      await page.mouse.up();
+      await page
+        .locator('[data-testid="filters"] .chip', { hasText: `date:${from}-01-01..${to}-12-31` })
+        .waitFor();
+      await waitIdle(page);
+      const inRange = await totalOf(page);
+      assert.ok(inRange > inYear || from === to, `${from}..${to}: ${inRange}`);
+    });
+
+    await step('paging goes to the next page', async () => {
+      await page.goto(`${base}/search?q=`);
+      await waitIdle(page);
+      const total = await totalOf(page);
+      assert.ok(total > 20, `only ${total} documents: no second page`);
+      const first = await page.getByTestId('hit-title').first().getAttribute('href');
+      await page.getByTestId('next-page').click();
+      await page.waitForURL(/offset=20/);
+      await waitIdle(page);
+      const second = await page.getByTestId('hit-title').first().getAttribute('href');
+      assert.notEqual(first, second);
+      assert.match(await text(page.getByTestId('pager')), /Page 2 of/);
+      // A document opened from page 2 leads back to page 2.
+      await page.getByTestId('hit-title').first().click();
+      await page.getByTestId('doc-title').waitFor();
+      await page.getByTestId('back').click();
+      await page.waitForURL(/offset=20/);
+      await waitIdle(page);
+      assert.equal(await page.getByTestId('hit-title').first().getAttribute('href'), second);
+    });
+
+    let docUrl = '';
+    let docTitle = '';
+    await step('open a document and jump between hits', async () => {
+      await page.goto(`${base}/search?q=election`);
+      await waitIdle(page);
+      // By keyboard: leave the query box, j to the first result, Enter opens it.
+      await page.getByTestId('query').press('Escape');
+      assert.equal(await page.getByTestId('query').inputValue(), 'election', 'Escape keeps the query');
+      await page.keyboard.press('j');
+      assert.equal(
+        await page.evaluate(() => document.activeElement?.getAttribute('data-testid')),
+        'hit-title',
+        'j focuses the first result',
+      );
+      await page.keyboard.press('Enter');
+      await page.getByTestId('doctext').waitFor();
+      docUrl = page.url();
+      docTitle = await text(page.getByTestId('doc-title'));
+      const position = page.getByTestId('hit-position');
+      const m = /Hit 1 of (\d+)/.exec(await text(position));
+      assert.ok(m, 'the hit navigation shows hit 1');
+      const hits = Number(m[1]);
+      assert.ok(hits >= 2, `${hits} hits in the first document`);
+      assert.equal(await page.locator('.doctext mark').count() >= hits, true);
+      assert.equal(await page.locator('.doctext mark.current').first().getAttribute('data-hit'), '0');
+      const at = (n) => page.getByTestId('hit-position').filter({ hasText: `Hit ${n} of ${hits}` });
+      await page.getByTestId('hit-next').click();
+      await at(2).waitFor();
+      assert.equal(await page.locator('.doctext mark.current').first().getAttribute('data-hit'), '1');
+      assert.equal(await page.locator('.doctext mark.current').count() >= 1, true);
+      await page.keyboard.press('p');
+      await at(1).waitFor();
+      await page.getByTestId('hit-prev').click();
+      await at(hits).waitFor(); // previous from the first wraps to the last
+      assert.equal(
+        await page.locator('.doctext mark.current').first().getAttribute('data-hit'),
+        String(hits - 1),
+      );
+      await checkInert('the document');
+    });
+
+    await step('an entity mention leads to the entity view', async () => {
+      const mention = page.locator('.doctext a.entity').first();
+      assert.ok((await page.locator('.doctext a.entity').count()) > 0, 'entity mentions are marked');
+      const title = await mention.getAttribute('title');
+      await mention.click();
+      await page.getByTestId('entity-name').waitFor();
+      const name = await text(page.getByTestId('entity-name'));
+      assert.ok(title.endsWith(name), `entity view of "${name}" from a mention titled "${title}"`);
+      await page.locator('.entity-page .hit-title').first().waitFor();
+      await checkInert('the entity view');
+      await page.goBack();
+      await page.getByTestId('doctext').waitFor();
+    });
+
+    const tag = 'ui-test-tag';
+    await step('tag the document, note and star it', async () => {
+      await page.getByTestId('tag-input').fill(tag);
+      await page.getByTestId('tag-input').press('Enter');
+      await page.locator('[data-testid="tags"] .chip', { hasText: tag }).waitFor();
+      await page.getByLabel('New note').fill("<img src=x onerror=alert('note')> a note");
+      await page.getByRole('button', { name: 'Add note' }).click();
+      await page.locator('.note-text', { hasText: "onerror=alert('note')" }).waitFor();
+      await page.getByTestId('star').click();
+      await page.locator('[data-testid="star"][aria-pressed="true"]').waitFor();
+      await checkInert('the tagged document');
+    });
+
+    await step('find the document by tag:, save the search, list the starred', async () => {
+      await page.goto(`${base}/search?q=`);
+      await waitIdle(page);
+      const total = await searchFor(page, `tag:${tag}`);
+      assert.equal(total, 1);
+      assert.equal(await text(page.getByTestId('hit-title')), docTitle);
+      // Save this search, then find it again in the sidebar.
+      await page.getByRole('button', { name: 'Save this search' }).click();
+      await page.getByLabel('Name of the saved search').fill('tagged by the test');
+      await page.getByLabel('Name of the saved search').press('Enter');
+      const saved = page.locator('[data-testid="saved-searches"] a', { hasText: 'tagged by the test' });
+      await saved.waitFor();
+      assert.match(await saved.getAttribute('href'), /q=tag%3Aui-test-tag/);
+      // The starred document is one click away.
+      await page.locator('a', { hasText: '1 starred document' }).click();
+      await waitIdle(page);
+      assert.equal(await totalOf(page), 1);
+      assert.equal(await text(page.getByTestId('hit-title')), docTitle);
+      await page.getByTestId('hit-title').click();
+      await page.getByTestId('doctext').waitFor();
+      assert.equal(new URL(page.url()).pathname, new URL(docUrl).pathname);
+    });
+
+    await step('batch search counts each line', async () => {
+      await page.goto(`${base}/batch`);
+      await page.getByTestId('batch-input').fill('zebrafish\nelection\nqqxyzzynothing\n\n"unclosed');
+      await page.getByTestId('batch-run').click();
+      const rows = page.locator('[data-testid="batch-results"] tbody tr');
+      await rows.nth(3).waitFor();
+      assert.equal(await rows.count(), 4);
+      const cells = await rows.evaluateAll((trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+      );
+      assert.equal(cells[0][0], 'zebrafish');
+      assert.ok(Number(cells[0][1].replace(/[~,]/g, '')) >= 4, `zebrafish: ${cells[0][1]}`);
+      assert.ok(Number(cells[1][1].replace(/[~,]/g, '')) >= 1, `election: ${cells[1][1]}`);
+      assert.equal(cells[2][1], '0');
+      const download = page.waitForEvent('download');
+      await page.getByTestId('batch-csv').click();
+      const csv = fs.readFileSync(await (await download).path(), 'utf8');
+      assert.match(csv, /^query,documents,error\r\n"zebrafish",\d+,/);
+    });
+
+    await step('the ingest page lists counts and failures', async () => {
+      await page.goto(`${base}/status`);
+      await page.getByTestId('status-summary').waitFor();
+      assert.match(await text(page.getByTestId('status-summary')), /\d+ documents from \d+ source files/);
+      await page.getByTestId('failures').waitFor();
+      await checkInert('the ingest page');
+    });
+
+    await step('team mode: log in and out', async () => {
+      const out = run(['user', 'add', 'alice', '--role', 'editor', '--collection', collection], kPassword + '\n');
+      assert.match(out, /team mode/);
+      await page.goto(`${base}/search?q=zebrafish`);
+      await page.getByLabel('Name').waitFor();
+      await page.getByLabel('Name').fill('alice');
+      await page.getByLabel('Password').fill('wrong password');
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.getByRole('alert').waitFor();
+      assert.match(await text(page.getByRole('alert')), /wrong name or password/);
+      await page.getByLabel('Password').fill(kPassword);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.locator('.topbar .user', { hasText: 'alice' }).waitFor();
+      await waitIdle(page);
+      assert.ok((await totalOf(page)) >= 4, 'logged in, the search answers');
+      // An editor can tag.
+      await page.getByTestId('hit-title').first().click();
+      await page.getByTestId('tag-input').fill('team-tag');
+      await page.getByTestId('tag-input').press('Enter');
+      await page.locator('[data-testid="tags"] .chip', { hasText: 'team-tag' }).waitFor();
+      await page.getByTestId('logout').click();
+      await page.getByLabel('Password').waitFor();
+      const status = await page.evaluate(async () => (await fetch('/api/search?q=zebrafish')).status);
+      assert.equal(status, 401, 'logged out, the API refuses');
+      await page.reload();
+      await page.getByLabel('Password').waitFor();
+      await checkInert('the login page');
+    });
+
+    await step('team mode: an admin sees the accounts and the audit log', async () => {
+      run(['user', 'add', 'root', '--role', 'admin', '--collection', collection], kPassword + '\n');
+      await page.getByLabel('Name').fill('root');
+      await page.getByLabel('Password').fill(kPassword);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.getByRole('link', { name: 'Accounts' }).click();
+      await page.locator('[data-testid="users"] td', { hasText: 'alice' }).waitFor();
+      await page.locator('[data-testid="audit"] td', { hasText: 'login' }).first().waitFor();
+      const audit = await text(page.getByTestId('audit'));
+      assert.match(audit, /alice/);
+      assert.match(audit, /zebrafish/, 'the audit log names what was searched');
+      await page.getByTestId('logout').click();
+      await page.getByLabel('Password').waitFor();
+      await checkInert('the accounts page');
+    });
+
+    assert.deepEqual(problems, []);
+    await context.close();
+  } finally {
+    await browser.close().catch(() => {});
+    server.kill('SIGTERM');
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  console.log(`browser test: ${stepCount} steps passed`);
+}
+
+main().catch((error) => {
+  console.error(`\nFAILED: ${error.stack ?? error}`);
+  process.exit(1);
+});

@@ -1,0 +1,284 @@
+// The JSON API (docs/api.md): one fetch wrapper that sends the CSRF token on every
+// state-changing request and turns the API's error shape into an ApiError.
+
+export type Span = [number, number]; // (byte offset, byte length) in a UTF-8 text
+
+export interface Session {
+  mode: 'local' | 'team';
+  user: string;
+  role: string; // reader, editor, admin; "" when logged out in team mode
+  csrf: string;
+}
+
+export interface Hit {
+  id: string;
+  title: string;
+  name: string;
+  path: string;
+  parent: string;
+  type: string;
+  lang: string;
+  date: string;
+  size: number;
+  from: string[];
+  places: number;
+  score: number;
+  snippet: { text: string; marks: Span[] };
+}
+
+export interface FacetValue {
+  value: string;
+  count: number;
+}
+
+export interface SearchResult {
+  total: number;
+  total_is_exact: boolean;
+  query: string;
+  notice?: string;
+  offset: number;
+  limit: number;
+  hits: Hit[];
+  facets?: Record<string, FacetValue[]>;
+}
+
+export interface Mention {
+  type: string;
+  value: string;
+  begin: number;
+  end: number;
+}
+
+export interface Child {
+  id: string;
+  name: string;
+  type: string;
+  size: number;
+  state: string;
+  reason: string;
+}
+
+export interface Note {
+  id: number;
+  user: string;
+  text: string;
+  created: string;
+}
+
+export interface DocumentView {
+  id: string;
+  path: string;
+  paths: { path: string; parent: string }[];
+  parent: string;
+  name: string;
+  title: string;
+  type: string;
+  media_type: string;
+  size: number;
+  date: string;
+  lang: string;
+  state: string;
+  reason: string;
+  author: string;
+  pages: number;
+  from: string[];
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  message_id: string;
+  in_reply_to: string;
+  references: string[];
+  metadata: Record<string, string>;
+  is_truncated: boolean;
+  ocr: { state: string; pages: number; mean_confidence: number; languages: string[] | string };
+  text: string;
+  entities: Mention[];
+  children: Child[];
+  highlights?: Span[];
+  tags: string[];
+  notes: Note[];
+  starred: boolean;
+  has_original: boolean;
+}
+
+export interface EntityCount {
+  type: string;
+  value: string;
+  documents: number;
+}
+
+// A saved search as the UI stores it (the API keeps the object as given).
+export interface SavedQuery {
+  q?: string;
+  filters?: string[];
+  sort?: string;
+  exact?: boolean;
+}
+
+export class ApiError extends Error {
+  constructor(
+    public status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+let session: Session | null = null;
+// Called when the server answers 401: the app shows the login form.
+let onUnauthorized: () => void = () => {};
+
+export function setUnauthorizedHandler(handler: () => void): void {
+  onUnauthorized = handler;
+}
+
+export function currentSession(): Session | null {
+  return session;
+}
+
+async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (method !== 'GET') {
+    if (session === null) await loadSession();
+    headers['X-CSRF-Token'] = session?.csrf ?? '';
+  }
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+    });
+  } catch {
+    throw new ApiError(0, 'the trove server does not answer (is `trove serve` running?)');
+  }
+  let payload: unknown = null;
+  const text = await res.text();
+  if (text !== '') {
+    try {
+      payload = JSON.parse(text);
+    } catch {
+      payload = null;
+    }
+  }
+  if (!res.ok) {
+    const message =
+      (payload as { error?: { message?: string } } | null)?.error?.message ??
+      `${method} ${url}: HTTP ${res.status}`;
+    if (res.status === 401 && url !== '/api/login') onUnauthorized();
+    throw new ApiError(res.status, message);
+  }
+  return payload as T;
+}
+
+export async function loadSession(): Promise<Session> {
+  session = await request<Session>('GET', '/api/session');
+  return session;
+}
+
+export async function login(name: string, password: string): Promise<Session> {
+  const s = await request<Session>('POST', '/api/login', { name, password });
+  session = { mode: 'team', user: s.user, role: s.role, csrf: s.csrf };
+  return session;
+}
+
+export async function logout(): Promise<void> {
+  await request('POST', '/api/logout');
+  session = null;
+  await loadSession();
+}
+
+// What a team-mode role may do; local mode may do everything.
+export function canEdit(): boolean {
+  return session?.mode === 'local' || session?.role === 'editor' || session?.role === 'admin';
+}
+
+export interface SearchParams {
+  q: string;
+  filters: string[];
+  sort: string;
+  offset: number;
+  limit: number;
+  exact: boolean;
+}
+
+// What an empty query box searches: every document. (The API's own empty query is refused by
+// the parser as a bare '*' today; this query means the same.)
+export const kAllDocuments = 'state:indexed OR state:failed OR state:skipped';
+
+export function searchQueryString(p: SearchParams, extra: Record<string, string> = {}): string {
+  const qs = new URLSearchParams();
+  qs.set('q', p.q.trim() === '' ? kAllDocuments : p.q);
+  for (const f of p.filters) qs.append('filter', f);
+  if (p.sort !== 'relevance') qs.set('sort', p.sort);
+  if (p.exact) qs.set('exact', '1');
+  for (const [k, v] of Object.entries(extra)) qs.set(k, v);
+  return qs.toString();
+}
+
+export const api = {
+  search: (p: SearchParams) =>
+    request<SearchResult>(
+      'GET',
+      '/api/search?' +
+        searchQueryString(p, { offset: String(p.offset), limit: String(p.limit), facets: '1' }),
+    ),
+  exportUrl: (p: SearchParams, format: 'csv' | 'json') =>
+    '/api/export?' + searchQueryString(p, { format }),
+  document: (id: string, q: string, exact: boolean) =>
+    request<DocumentView>(
+      'GET',
+      `/api/documents/${encodeURIComponent(id)}` +
+        (q ? `?q=${encodeURIComponent(q)}${exact ? '&exact=1' : ''}` : ''),
+    ),
+  originalUrl: (id: string) => `/api/documents/${encodeURIComponent(id)}/original`,
+  addTag: (id: string, tag: string) =>
+    request('POST', `/api/documents/${encodeURIComponent(id)}/tags`, { tag }),
+  removeTag: (id: string, tag: string) =>
+    request(
+      'DELETE',
+      `/api/documents/${encodeURIComponent(id)}/tags/${encodeURIComponent(tag)}`,
+    ),
+  addNote: (id: string, text: string) =>
+    request<Note>('POST', `/api/documents/${encodeURIComponent(id)}/notes`, { text }),
+  deleteNote: (note: number) => request('DELETE', `/api/notes/${note}`),
+  star: (id: string, on: boolean) =>
+    request(on ? 'PUT' : 'DELETE', `/api/documents/${encodeURIComponent(id)}/star`),
+  tags: () => request<{ tags: { tag: string; documents: number }[] }>('GET', '/api/tags'),
+  starred: () => request<{ documents: string[] }>('GET', '/api/starred'),
+  entities: (type: string, withName: string, limit: number) => {
+    const qs = new URLSearchParams();
+    if (type) qs.set('type', type);
+    if (withName) qs.set('with', withName);
+    qs.set('limit', String(limit));
+    return request<{ entities: EntityCount[]; with?: string }>('GET', '/api/entities?' + qs);
+  },
+  status: () => request<Record<string, unknown>>('GET', '/api/status'),
+  failures: () =>
+    request<{ failures: { path: string; state: string; reason: string; media_type: string }[] }>(
+      'GET',
+      '/api/failures',
+    ),
+  savedSearches: () =>
+    request<{ searches: { id: number; name: string; query: SavedQuery; created: string }[] }>(
+      'GET',
+      '/api/searches',
+    ),
+  saveSearch: (name: string, query: SavedQuery) => request('POST', '/api/searches', { name, query }),
+  deleteSavedSearch: (id: number) => request('DELETE', `/api/searches/${id}`),
+  users: () => request<{ users: { name: string; role: string; created: string }[] }>('GET', '/api/users'),
+  addUser: (name: string, role: string, password: string) =>
+    request('POST', '/api/users', { name, role, password }),
+  deleteUser: (name: string) => request('DELETE', `/api/users/${encodeURIComponent(name)}`),
+  audit: (offset: number, limit: number) =>
+    request<{ entries: { id: number; time: string; user: string; action: string; detail: string }[] }>(
+      'GET',
+      `/api/audit?offset=${offset}&limit=${limit}`,
+    ),
+  batch: (queries: string[], filters: string[]) =>
+    request<{
+      results: ({ query: string; total: number; total_is_exact?: boolean } | { query: string; error: string })[];
+    }>('POST', '/api/search/batch', filters.length ? { queries, filters } : { queries }),
+};
