@@ -9,6 +9,8 @@ packages=(
   libgmime-3.0-dev libpoppler-cpp-dev libzip-dev libpugixml-dev libarchive-dev libgumbo-dev
   libuchardet-dev libcld2-dev libicu-dev libmagic-dev libre2-dev libphonenumber-dev xz-utils
   libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-fra
+  libpff-dev libbfio-dev libgsf-1-dev libssl-dev antiword catdoc
 )
 # The web UI (web/) builds with npm (Vite needs Node 18 or newer). A Node from elsewhere
 # (NodeSource bundles npm) is kept: Debian's npm package would not install beside it.
@@ -16,7 +18,7 @@ if ! command -v npm >/dev/null 2>&1; then
   packages+=(nodejs npm)
 fi
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(poppler-utils xz-utils)
+  packages+=(poppler-utils xz-utils tesseract-ocr bc)
   packages+=(chromium)  # tests/browser: playwright-core drives Debian's chromium
 fi
 

@@ -44,12 +44,6 @@ bool IsSalutation(std::string_view name) {
          std::end(kSalutations);
 }
 
-bool IsHonorific(std::string_view word) {
-  std::string folded = FoldToken(word);
-  while (!folded.empty() && folded.back() == '.') folded.pop_back();
-  return std::find(std::begin(kHonorifics), std::end(kHonorifics), folded) != std::end(kHonorifics);
-}
-
 std::vector<std::string_view> SplitSpaces(std::string_view text) {
   std::vector<std::string_view> words;
   std::size_t i = 0;
@@ -120,6 +114,12 @@ bool Overlaps(const EntityMention& a, const EntityMention& b) {
 }
 
 }  // namespace
+
+bool IsHonorific(std::string_view word) {
+  std::string folded = FoldToken(word);
+  while (!folded.empty() && folded.back() == '.') folded.pop_back();
+  return std::find(std::begin(kHonorifics), std::end(kHonorifics), folded) != std::end(kHonorifics);
+}
 
 std::string NormalisePersonName(std::string_view name) {
   std::vector<std::string_view> words = SplitSpaces(name);

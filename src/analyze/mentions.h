@@ -27,6 +27,10 @@ std::vector<EntityMention> FindMentions(std::string_view utf8_text, std::string_
 // an all-capitals name put in title case ("M. FRANÇOIS  HOLLANDE" -> "François Hollande").
 std::string NormalisePersonName(std::string_view name);
 
+// True when `word` is an honorific or a title that may come before a name ("Mr", "M.", "Dr",
+// "President"), compared folded and without its final dot.
+bool IsHonorific(std::string_view word);
+
 // Links the short forms of person names within one document to the full name they end, when
 // exactly one full name of the document ends with them ("Hollande", "HOLLANDE" ->
 // "François Hollande"). Works on `mentions` in place.

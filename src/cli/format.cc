@@ -76,6 +76,11 @@ nlohmann::json DocumentJson(const index::StoredDocument& doc, bool with_text) {
       {"references", ex.references},
       {"metadata", metadata},
       {"is_truncated", ex.is_truncated},
+      {"ocr", {{"state", std::string(OcrStateName(r.ocr.state))},
+               {"pages", r.ocr.pages},
+               {"mean_confidence", r.ocr.mean_confidence},
+               {"languages", r.ocr.languages},
+               {"reason", r.ocr.reason}}},
   };
   if (with_text) {
     out["text"] = ex.text;

@@ -13,6 +13,7 @@
 #include "analyze/ner.h"
 #include "cli/format.h"
 #include "cli/serve.h"
+#include "cli/watch.h"
 #include "core/collection.h"
 #include "core/file.h"
 #include "index/index.h"
@@ -54,6 +55,15 @@ std::string ProgressLine(const pipeline::IngestProgress& p) {
   return line;
 }
 
+// Tesseract's OpenMP runtime reads OMP_THREAD_LIMIT once, when it is loaded (before main): the
+// ingest starts again with it set, so that each worker reads with one thread and the workers
+// read in parallel without oversubscribing the cores. If exec fails, OCR is slower, not wrong.
+void RestartWithOneOpenMpThread(char** argv) {
+  if (std::getenv("OMP_THREAD_LIMIT") != nullptr) return;
+  setenv("OMP_THREAD_LIMIT", "1", 1);
+  execv("/proc/self/exe", argv);
+}
+
 int IngestCommand(const pipeline::IngestOptions& options) {
   const bool is_tty = IsTerminal(stderr);
   auto last_line = std::chrono::steady_clock::now();
@@ -88,6 +98,15 @@ int IngestCommand(const pipeline::IngestOptions& options) {
   std::printf("  documents written %llu (members and attachments included), %llu of them failed\n",
               static_cast<unsigned long long>(p.documents),
               static_cast<unsigned long long>(p.document_failures));
+  if (p.ocr_pages + p.ocr_cache_hits + p.ocr_documents > 0) {
+    std::printf("  ocr      %llu pages read (%.2f pages/s, %llu failed), %llu from the cache, "
+                "%llu documents enriched\n",
+                static_cast<unsigned long long>(p.ocr_pages),
+                p.ocr_seconds > 0 ? static_cast<double>(p.ocr_pages) / p.ocr_seconds : 0.0,
+                static_cast<unsigned long long>(p.ocr_page_failures),
+                static_cast<unsigned long long>(p.ocr_cache_hits),
+                static_cast<unsigned long long>(p.ocr_documents));
+  }
   if (p.failed + p.document_failures > 0) {
     std::printf("see what failed and why: trove failures --collection %s\n",
                 options.collection.c_str());
@@ -177,6 +196,32 @@ int Search(const std::string& collection, const std::string& query, query::Searc
   return 0;
 }
 
+// "text of 2 pages read by OCR (eng+fra), mean confidence 91%", or "" without OCR.
+std::string OcrSummary(const OcrInfo& ocr) {
+  const std::string pages = std::to_string(ocr.pages.size()) +
+                            (ocr.pages.size() == 1 ? " page" : " pages");
+  std::string out;
+  switch (ocr.state) {
+    case OcrInfo::State::kNone:
+      return "";
+    case OcrInfo::State::kQueued:
+      out = "queued: " + pages + " waiting for OCR (" + ocr.languages + ")";
+      break;
+    case OcrInfo::State::kDone: {
+      char confidence[32];
+      std::snprintf(confidence, sizeof confidence, "%.0f%%", ocr.mean_confidence);
+      out = "text of " + pages + " read by OCR (" + ocr.languages + "), mean confidence " +
+            confidence;
+      break;
+    }
+    case OcrInfo::State::kFailed:
+      out = "failed";
+      break;
+  }
+  if (!ocr.reason.empty()) out += "; " + ocr.reason;
+  return out;
+}
+
 // --- show ------------------------------------------------------------------------------------
 
 int Show(const std::string& collection, const std::string& id, bool as_json) {
@@ -224,6 +269,7 @@ int Show(const std::string& collection, const std::string& id, bool as_json) {
   field("date", IsoDate(ex.date));
   field("language", r.lang);
   field("state", std::string(DocStateName(r.state)) + (r.reason.empty() ? "" : ": " + r.reason));
+  field("ocr", OcrSummary(r.ocr));
   field("author", ex.author);
   if (ex.page_count > 0) field("pages", std::to_string(ex.page_count));
   list("from", ex.from);
@@ -264,6 +310,8 @@ int StatusCommand(const std::string& collection, bool as_json) {
   if (!by_state.ok()) return Fail(by_state.status());
   auto last_run = (*store)->LastRun();
   if (!last_run.ok()) return Fail(last_run.status());
+  auto ocr = (*store)->CountOcr();
+  if (!ocr.ok()) return Fail(ocr.status());
   index::IndexStats stats;
   if (auto reader = index::Reader::Open(IndexDir(collection)); reader.ok()) {
     auto s = (*reader)->Stats();
@@ -280,7 +328,10 @@ int StatusCommand(const std::string& collection, bool as_json) {
                         {"by_state", states},
                         {"documents_by_state", stats.by_state},
                         {"by_type", stats.by_type},
-                        {"by_lang", stats.by_lang}};
+                        {"by_lang", stats.by_lang},
+                        {"ocr_queue", {{"documents", ocr->queued_documents},
+                                       {"pages", ocr->queued_pages},
+                                       {"cached_pages", ocr->cached_pages}}}};
   if (*last_run) {
     const store::Run& run = **last_run;
     out["last_run"] = {{"id", run.id},
@@ -309,6 +360,10 @@ int StatusCommand(const std::string& collection, bool as_json) {
   };
   print_counts("by type", stats.by_type);
   print_counts("by language", stats.by_lang);
+  std::printf("ocr queue    %llu documents (%llu pages) waiting; %llu pages in the OCR cache\n",
+              static_cast<unsigned long long>(ocr->queued_documents),
+              static_cast<unsigned long long>(ocr->queued_pages),
+              static_cast<unsigned long long>(ocr->cached_pages));
   if (*last_run) {
     const store::Run& run = **last_run;
     std::printf("last run     #%lld started %s, %s\n", static_cast<long long>(run.id),
@@ -567,6 +622,20 @@ int Main(int argc, char** argv) {
                    "markings) or none")
       ->transform(CLI::CheckedTransformer(entity_modes, CLI::ignore_case))
       ->default_str("all");
+  const std::map<std::string, pipeline::IngestOptions::Ocr> ocr_modes = {
+      {"auto", pipeline::IngestOptions::Ocr::kAuto},
+      {"off", pipeline::IngestOptions::Ocr::kOff},
+      {"force", pipeline::IngestOptions::Ocr::kForce}};
+  ingest_cmd
+      ->add_option("--ocr", ingest.ocr,
+                   "OCR: auto (images, and PDF pages without a usable text layer), force (every "
+                   "page of every PDF and image) or off")
+      ->transform(CLI::CheckedTransformer(ocr_modes, CLI::ignore_case))
+      ->default_str("auto");
+  ingest_cmd
+      ->add_option("--ocr-lang", ingest.ocr_languages,
+                   "Tesseract languages joined by + (each needs its tesseract-ocr-LANG package)")
+      ->capture_default_str();
   ingest_cmd->add_option("SOURCE", ingest.sources, "files, folders or archives");
 
   std::string query_text;
@@ -647,6 +716,7 @@ int Main(int argc, char** argv) {
                       "models/ner-LANG.bin)");
   ner_cmd->add_flag("--json", ner.as_json, "JSON output");
 
+  const auto run_watch_command = AddWatchCommands(app);
   const auto run_serve_command = AddServeCommands(app);
 
   try {
@@ -655,6 +725,7 @@ int Main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : kExitUsage;
   }
 
+  if (const std::optional<int> code = run_watch_command()) return *code;
   if (const std::optional<int> code = run_serve_command()) return *code;
   if (ingest_cmd->parsed()) {
     ingest.collection = collection;
@@ -662,6 +733,7 @@ int Main(int argc, char** argv) {
       std::fprintf(stderr, "trove: name at least one file or folder to ingest\n");
       return kExitUsage;
     }
+    if (ingest.ocr != pipeline::IngestOptions::Ocr::kOff) RestartWithOneOpenMpThread(argv);
     return IngestCommand(ingest);
   }
   if (search_cmd->parsed()) {

@@ -16,6 +16,20 @@ std::string_view DocStateName(DocState state) {
   return "unknown";
 }
 
+std::string_view OcrStateName(OcrInfo::State state) {
+  switch (state) {
+    case OcrInfo::State::kNone:
+      return "none";
+    case OcrInfo::State::kQueued:
+      return "queued";
+    case OcrInfo::State::kDone:
+      return "done";
+    case OcrInfo::State::kFailed:
+      return "failed";
+  }
+  return "unknown";
+}
+
 // Short keys keep the encoding small: it is stored once per document in the index.
 std::string EncodeRecord(const DocumentRecord& record, bool with_text) {
   using nlohmann::json;
@@ -54,6 +68,11 @@ std::string EncodeRecord(const DocumentRecord& record, bool with_text) {
       entities.push_back(json::array({m.type, m.value, m.begin, m.end}));
     }
     j["ents"] = std::move(entities);
+  }
+  if (record.ocr.state != OcrInfo::State::kNone) {
+    const OcrInfo& ocr = record.ocr;
+    j["ocr"] = json::array({static_cast<int>(ocr.state), ocr.pages, ocr.mean_confidence,
+                            ocr.languages, ocr.reason});
   }
   const std::vector<std::uint8_t> bytes = json::to_msgpack(j);
   return std::string(bytes.begin(), bytes.end());
@@ -101,6 +120,19 @@ Result<DocumentRecord> DecodeRecord(std::string_view bytes) {
             EntityMention{m.at(0).get<std::string>(), m.at(1).get<std::string>(),
                           m.at(2).get<std::uint64_t>(), m.at(3).get<std::uint64_t>()});
       }
+    }
+    if (j.contains("ocr")) {
+      const json& ocr = j.at("ocr");
+      const int ocr_state = ocr.at(0).get<int>();
+      if (ocr_state < 0 || ocr_state > static_cast<int>(OcrInfo::State::kFailed)) {
+        return Status::Corrupt("record " + record.id + ": bad OCR state " +
+                               std::to_string(ocr_state));
+      }
+      record.ocr.state = static_cast<OcrInfo::State>(ocr_state);
+      record.ocr.pages = ocr.at(1).get<std::vector<int>>();
+      record.ocr.mean_confidence = ocr.at(2).get<double>();
+      record.ocr.languages = ocr.at(3).get<std::string>();
+      record.ocr.reason = ocr.at(4).get<std::string>();
     }
     return record;
   } catch (const json::exception& e) {

@@ -32,6 +32,11 @@ struct Extraction {
 
   // Everything else worth showing: creator, producer, keywords, description, sheet names...
   std::vector<std::pair<std::string, std::string>> metadata;
+
+  // Pages (0-based) without a usable text layer that optical character recognition could read:
+  // every frame of an image, the scanned pages of a PDF. Not persisted: the pipeline turns it
+  // into DocumentRecord::ocr.
+  std::vector<int> ocr_candidates;
 };
 
 // A file found inside another one: an archive member, an attachment, a message in a mailbox.
@@ -81,6 +86,26 @@ struct EntityRule {
   bool operator==(const EntityRule&) const = default;
 };
 
+// How optical character recognition (OCR) contributed to a document's text, so that a reader
+// can be told that the words were read from an image and how sure Tesseract was.
+struct OcrInfo {
+  enum class State : std::uint8_t {
+    kNone,    // no page needed OCR, or OCR was off
+    kQueued,  // indexed with the text it had; OCR of `pages` is waiting or under way
+    kDone,    // `pages` hold OCR text (some may have failed: see reason)
+    kFailed,  // OCR of every page failed (reason)
+  };
+  State state = State::kNone;
+  std::vector<int> pages;      // 0-based pages read (kDone) or to read (kQueued) by OCR
+  double mean_confidence = 0;  // kDone: mean of Tesseract's per-page word confidence, 0..100
+  std::string languages;       // Tesseract languages ("eng+fra")
+  std::string reason;          // the pages that failed and why
+
+  bool operator==(const OcrInfo&) const = default;
+};
+
+std::string_view OcrStateName(OcrInfo::State state);
+
 // One document as the pipeline hands it to the index: identity, place, outcome, content.
 struct DocumentRecord {
   std::string id;  // content hash (hex); identical bytes are one document
@@ -95,6 +120,7 @@ struct DocumentRecord {
   std::string lang;    // ISO 639-1 code, or empty when unknown
   Extraction extraction;
   std::vector<EntityMention> entities;  // in text order
+  OcrInfo ocr;
 };
 
 std::string_view DocStateName(DocState state);

@@ -328,6 +328,13 @@ std::string NormaliseHint(std::string_view hint) {
   return PlausibleMimetypeMember(hint);
 }
 
+// MHTML (a web page saved as MIME, RFC 2557) looks like mail; its name and root type tell it.
+bool IsMhtml(std::string_view bytes, std::string_view ext) {
+  if (ext != "mht" && ext != "mhtml") return false;
+  const std::string head = ToLower(bytes.substr(0, 4096));
+  return head.find("multipart/related") != std::string::npos;
+}
+
 // Text that is really mail: an mbox, or a message whose header block libmagic did not know.
 // HTML and XML never start with "From " or a run of "Field: value" lines, so this is safe for
 // every text type.
@@ -340,6 +347,7 @@ std::string MailType(std::string_view bytes, std::string_view ext) {
   }
   const int headers = CountMailHeaders(bytes);
   if (headers >= 2 || (headers >= 1 && (ext == "eml" || ext == "msg" || ext == "mht"))) {
+    if (IsMhtml(bytes, ext)) return "multipart/related";
     return "message/rfc822";
   }
   return {};
@@ -355,6 +363,33 @@ std::string RefinePlainText(std::string type, std::string_view bytes, std::strin
     return "text/html";
   }
   return type;
+}
+
+// Outlook, legacy Office and S/MIME types that libmagic misses or lumps together: it names PST
+// stores and .msg files alike ("application/vnd.ms-outlook"), calls some OLE2 files only
+// "CDFV2", and DER-encoded PKCS #7 "application/octet-stream". Empty when nothing applies.
+std::string RefineContainerType(std::string_view type, std::string_view bytes,
+                                std::string_view ext) {
+  if (StartsWith(bytes, "!BDN")) return "application/vnd.ms-outlook-pst";
+  const bool is_ole = StartsWith(bytes, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1");
+  if (is_ole && (type == "application/CDFV2" || type == "application/x-ole-storage" ||
+                 type == "application/vnd.ms-office" || type == kOctetStream)) {
+    if (ext == "msg") return "application/vnd.ms-outlook";
+    if (ext == "doc" || ext == "dot") return "application/msword";
+    if (ext == "xls" || ext == "xlt") return "application/vnd.ms-excel";
+    if (ext == "ppt" || ext == "pps" || ext == "pot") return "application/vnd.ms-powerpoint";
+  }
+  // DER: a SEQUENCE, then the OID 1.2.840.113549.1.7.2 (signedData) or .3 (envelopedData)
+  // within the first bytes.
+  if (type == kOctetStream && StartsWith(bytes, "\x30")) {
+    static constexpr std::string_view kPkcs7Oid = "\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07";
+    const std::size_t at = bytes.substr(0, 32).find(kPkcs7Oid);
+    if (at != std::string_view::npos && at + kPkcs7Oid.size() < bytes.size()) {
+      const char kind = bytes[at + kPkcs7Oid.size()];
+      if (kind == '\x02' || kind == '\x03') return "application/pkcs7-mime";
+    }
+  }
+  return {};
 }
 
 }  // namespace
@@ -377,6 +412,9 @@ std::string DetectMediaType(std::string_view bytes, std::string_view name, std::
   // Password-protected OOXML is an OLE container holding an EncryptionInfo stream; libmagic says
   // "application/encrypted" (or a generic CDF type). Route it to the OOXML extractor by name so
   // it is reported as an encrypted Office document rather than an unknown type.
+  if (std::string refined = RefineContainerType(type, bytes, ext); !refined.empty()) {
+    return refined;
+  }
   if ((type == "application/encrypted" || type == "application/CDFV2" ||
        type == "application/x-ole-storage") &&
       IsOoxmlExtension(ext)) {
@@ -414,7 +452,12 @@ std::string_view TypeFamily(std::string_view media_type) {
       type == "message/x-emlx") {
     return "email";
   }
-  if (type == "application/mbox" || type == "application/x-mbox") return "mailbox";
+  if (type == "application/mbox" || type == "application/x-mbox" ||
+      type == "application/vnd.ms-outlook-pst") {
+    return "mailbox";
+  }
+  if (type == "application/epub+zip") return "ebook";
+  if (type == "application/pkcs7-mime" || type == "application/x-pkcs7-mime") return "signed";
   if (type == "text/csv" || type == "text/tab-separated-values" ||
       is("application/vnd.openxmlformats-officedocument.spreadsheetml") ||
       is("application/vnd.ms-excel") || is("application/vnd.oasis.opendocument.spreadsheet")) {
@@ -430,7 +473,9 @@ std::string_view TypeFamily(std::string_view media_type) {
       is("application/vnd.oasis.opendocument.presentation")) {
     return "presentation";
   }
-  if (type == "text/html" || type == "application/xhtml+xml") return "html";
+  if (type == "text/html" || type == "application/xhtml+xml" || type == "multipart/related") {
+    return "html";
+  }
   static constexpr std::array<std::string_view, 22> kArchives = {"application/zip",
                                                                  "application/x-zip-compressed",
                                                                  "application/x-tar",

@@ -13,10 +13,17 @@ std::unique_ptr<Registry> Registry::CreateDefault() {
   registry->Register(internal::NewOdfExtractor());
   registry->Register(internal::NewEmailExtractor());
   registry->Register(internal::NewMboxExtractor());
+  registry->Register(internal::NewMsgExtractor());
+  registry->Register(internal::NewPstExtractor());
+  registry->Register(internal::NewLegacyOfficeExtractor());
+  registry->Register(internal::NewEpubExtractor());
+  registry->Register(internal::NewMhtmlExtractor());
+  registry->Register(internal::NewSmimeExtractor());
   registry->Register(internal::NewHtmlExtractor());
   registry->Register(internal::NewRtfExtractor());
   registry->Register(internal::NewCsvExtractor());
   registry->Register(internal::NewArchiveExtractor());
+  registry->Register(internal::NewImageExtractor());
   registry->Register(internal::NewTextExtractor());
   return registry;
 }

@@ -25,6 +25,10 @@ struct PreparedDocument {
   std::string id;
   Occurrence occurrence;
   std::string blob;  // serialised index document
+  // A new version of an existing document's content (its OCR text arrived): it replaces the
+  // terms and record of the document `id`, which keeps every place it was found at. Dropped
+  // when there is no document `id` (its source file was removed meanwhile).
+  bool is_revision = false;
 };
 
 // Builds the index document for `record`: folded, exact and stemmed text terms with positions,
@@ -47,7 +51,8 @@ class Writer {
   virtual ~Writer() = default;
 
   // Adds `doc`, or, when a document with the same id exists, adds its occurrence to it.
-  // Adding an occurrence twice changes nothing.
+  // Adding an occurrence twice changes nothing. A revision (doc.is_revision) replaces the
+  // content of the existing document instead.
   virtual Status Add(PreparedDocument doc) = 0;
   // Adds an occurrence to the existing document `id`; NotFound when there is none.
   virtual Status AddOccurrence(const std::string& id, const Occurrence& occurrence) = 0;
@@ -128,7 +133,8 @@ struct SearchResult {
   bool is_total_exact = false;
   std::vector<Hit> hits;
   // "type", "lang", "year", "from", and one per entity type present, named as its query field
-  // ("person", "org", "email", "mentions"...): values by descending count.
+  // ("person", "org", "email", "mentions"...): values by descending count, except "year" (the
+  // date histogram): every year, oldest first, whatever facet_size says.
   std::map<std::string, std::vector<FacetValue>> facets;
 };
 
@@ -143,6 +149,9 @@ struct EntityCount {
   std::string type;   // EntityMention::type
   std::string value;  // the normalised value written by most of those documents
   std::uint64_t documents = 0;
+  std::string key;  // the entity's key once curation is applied (what NameLookup::key takes)
+  // With EntityQuery::with_forms: every value written for it, merged entities' included.
+  std::vector<std::string> forms;
 };
 
 struct EntityQuery {
@@ -152,6 +161,39 @@ struct EntityQuery {
   std::string with;
   std::uint64_t limit = 50;
   std::vector<EntityRule> rules;  // the collection's curation (store::Store::ListEntityRules)
+  bool with_forms = false;        // fill EntityCount::forms (not with `with`)
+};
+
+// Where names occur, for cross-referencing (query/xref.h): the documents that mention an
+// entity, or whose text holds some words as a phrase or near each other.
+struct NameLookup {
+  enum class Kind {
+    kEntity,  // the entity (type, key), as Entities lists it: merged entities count as it
+    kPhrase,  // `words` in this order, adjacent
+    kNear,    // `words` in any order within `window` positions
+  };
+  Kind kind = Kind::kEntity;
+  std::string type, key;           // kEntity
+  std::vector<std::string> words;  // kPhrase, kNear: folded words (FoldToken)
+  int window = 0;                  // kNear
+};
+
+struct NameLookupRequest {
+  std::vector<NameLookup> lookups;
+  std::vector<EntityRule> rules;  // the collection's curation
+  std::uint64_t max_ids = 10;     // document ids to return per lookup
+};
+
+struct DocumentSet {
+  std::uint64_t documents = 0;
+  std::vector<std::string> ids;  // the first max_ids of them, in index order
+};
+
+struct NameLookupResult {
+  // One per lookup, in the request's order. An entity lookup counts every document that
+  // mentions the entity; a text lookup counts only documents that no earlier lookup found.
+  std::vector<DocumentSet> found;
+  std::uint64_t documents = 0;  // documents found by any lookup
 };
 
 // A collection's entity rules, ready to apply.
@@ -198,6 +240,9 @@ class Reader {
   virtual Result<std::vector<EntityCount>> Entities(const EntityQuery& query) = 0;
   // True when some document mentions an entity of `type` (EntityMention::type) under `key`.
   virtual Result<bool> HasEntity(const std::string& type, const std::string& key) = 0;
+  // The documents of each lookup. A text lookup with a word that no document holds costs one
+  // dictionary look-up. InvalidArgument for an unknown entity type.
+  virtual Result<NameLookupResult> LookUpNames(const NameLookupRequest& request) = 0;
   // Re-opens at the latest commit, for long-lived readers.
   virtual Status Reopen() = 0;
 };

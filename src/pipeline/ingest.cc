@@ -22,6 +22,7 @@
 
 #include "core/collection.h"
 #include "core/hash.h"
+#include "extract/ocr.h"
 #include "index/index.h"
 #include "pipeline/internal/protocol.h"
 #include "pipeline/internal/walker.h"
@@ -34,6 +35,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using internal::Frame;
 using internal::MessageType;
+using internal::OcrTask;
 
 // A source file whose worker crashes this often is given up as failed.
 constexpr int kMaxAttempts = 4;
@@ -50,12 +52,30 @@ struct TaskState {
   std::string duplicate_path;  // where that document was found, when known
 };
 
+// A document whose pages OCR is reading: the supervisor's view of one store::OcrJob.
+struct OcrDocument {
+  store::OcrJob job;
+  std::string media_type;
+  std::deque<int> todo;      // pages not handed to a worker yet
+  int outstanding = 0;       // pages a worker is reading now
+  std::map<int, store::OcrPageText> read;  // page -> text (read now or found in the cache)
+  std::vector<std::string> failures;       // "page 3: why"
+  bool is_merging = false;   // a worker is putting the pages into the document
+};
+
+// The OCR work a worker holds: a page of a document, or the merge of its pages (page -1).
+struct OcrWork {
+  std::string doc_id;
+  int page = -1;
+};
+
 struct WorkerProcess {
   pid_t pid = -1;
   int to_fd = -1;
   int from_fd = -1;
   internal::FrameBuffer frames;
   std::optional<TaskState> task;
+  std::optional<OcrWork> ocr;
   // Documents being extracted, outermost first: an archive, then the member inside it...
   std::vector<internal::Begin> in_progress;
   Clock::time_point last_activity;
@@ -76,6 +96,7 @@ std::string SignalReason(int status) {
 
 class Supervisor {
  public:
+  // A copy of the options: the run may turn OCR off (built without it), and workers fork with it.
   Supervisor(const IngestOptions& options, const ProgressCallback& progress, int progress_ms)
       : options_(options), progress_cb_(progress), progress_interval_(progress_ms) {}
 
@@ -101,6 +122,7 @@ class Supervisor {
   Result<IngestProgress> Run() {
     started_ = Clock::now();
     TROVE_RETURN_IF_ERROR(ForgetLedgerWithoutIndex());
+    TROVE_RETURN_IF_ERROR(CheckOcr());
     TROVE_RETURN_IF_ERROR(Prepare());
     const int jobs =
         options_.jobs > 0 ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
@@ -117,12 +139,19 @@ class Supervisor {
     TROVE_ASSIGN_OR_RETURN(run_id_, store_->BeginRun());
     TROVE_RETURN_IF_ERROR(store_->Begin());
     last_commit_ = Clock::now();
+    // What an earlier run left in the OCR queue is finished by this one.
+    if (options_.ocr != IngestOptions::Ocr::kOff) {
+      TROVE_ASSIGN_OR_RETURN(const std::vector<store::OcrJob> jobs, store_->ListOcrJobs());
+      for (const store::OcrJob& job : jobs) TROVE_RETURN_IF_ERROR(QueueOcr(job));
+    }
 
     while (true) {
       TROVE_RETURN_IF_ERROR(Dispatch());
-      const bool is_busy = std::any_of(workers_.begin(), workers_.end(),
-                                       [](const WorkerProcess& w) { return w.task.has_value(); });
-      if (!is_busy && pending_.empty() && walker_->is_done()) break;
+      const bool is_busy =
+          std::any_of(workers_.begin(), workers_.end(), [](const WorkerProcess& w) {
+            return w.task.has_value() || w.ocr.has_value();
+          });
+      if (!is_busy && pending_.empty() && walker_->is_done() && ocr_docs_.empty()) break;
       TROVE_RETURN_IF_ERROR(PollWorkers());
       TROVE_RETURN_IF_ERROR(CheckTimeouts());
       TROVE_RETURN_IF_ERROR(MaybeCommit(/*force=*/false));
@@ -130,6 +159,7 @@ class Supervisor {
     }
     TROVE_RETURN_IF_ERROR(MaybeCommit(/*force=*/true));
     (void)store_->Commit();
+    UpdateTimes();
     const nlohmann::json summary = {
         {"indexed", progress_.indexed},
         {"failed", progress_.failed},
@@ -138,6 +168,11 @@ class Supervisor {
         {"skipped_unsupported", progress_.skipped_unsupported},
         {"skipped_other", progress_.skipped_other},
         {"documents", progress_.documents},
+        {"ocr_pages", progress_.ocr_pages},
+        {"ocr_page_failures", progress_.ocr_page_failures},
+        {"ocr_cache_hits", progress_.ocr_cache_hits},
+        {"ocr_documents", progress_.ocr_documents},
+        {"ocr_seconds", progress_.ocr_seconds},
         {"seconds", progress_.elapsed_seconds},
     };
     TROVE_RETURN_IF_ERROR(store_->FinishRun(run_id_, summary.dump()));
@@ -146,6 +181,18 @@ class Supervisor {
   }
 
  private:
+  // OCR needs its language data; without it an explicit request fails at once, while the
+  // default (auto) in a trove built without OCR quietly reads no image.
+  Status CheckOcr() {
+    if (options_.ocr == IngestOptions::Ocr::kOff) return Status::Ok();
+    const Status status = extract::CheckOcrLanguages(options_.ocr_languages);
+    if (status.Is(StatusCode::kUnsupported) && options_.ocr == IngestOptions::Ocr::kAuto) {
+      options_.ocr = IngestOptions::Ocr::kOff;
+      return Status::Ok();
+    }
+    return status;
+  }
+
   Status Prepare() {
     std::error_code ec;
     std::filesystem::create_directories(options_.collection, ec);
@@ -206,6 +253,10 @@ class Supervisor {
         setrlimit(RLIMIT_AS, &limit);
       }
 #endif
+      // One OpenMP thread for Tesseract: several workers' thread teams would oversubscribe the
+      // cores. This takes effect only if libgomp has not read its environment yet (it does so
+      // when it is loaded): the trove command sets it before it starts (src/cli/main.cc).
+      setenv("OMP_THREAD_LIMIT", "1", 1);
       const int devnull = ::open("/dev/null", O_RDWR);
       if (devnull >= 0 && getenv("TROVE_WORKER_STDERR") == nullptr) {
         dup2(devnull, STDOUT_FILENO);
@@ -221,6 +272,7 @@ class Supervisor {
     w.from_fd = from_child[0];
     w.frames = internal::FrameBuffer();
     w.task.reset();
+    w.ocr.reset();
     w.in_progress.clear();
     w.is_timed_out = false;
     return Status::Ok();
@@ -236,10 +288,11 @@ class Supervisor {
     w.pid = -1;
   }
 
-  // Hands pending tasks, then newly discovered files, to idle workers.
+  // Hands pending tasks, then newly discovered files, then OCR work, to idle workers: every
+  // file is searchable before OCR reads the pages of any.
   Status Dispatch() {
     for (WorkerProcess& w : workers_) {
-      if (w.task.has_value()) continue;
+      if (w.task.has_value() || w.ocr.has_value()) continue;
       std::optional<TaskState> next;
       while (!next.has_value()) {
         if (!pending_.empty()) {
@@ -253,10 +306,176 @@ class Supervisor {
         if (!found.has_value()) break;
         TROVE_ASSIGN_OR_RETURN(next, Admit(*found));
       }
-      if (!next.has_value()) return Status::Ok();
-      TROVE_RETURN_IF_ERROR(Start(w, std::move(*next)));
+      if (next.has_value()) {
+        TROVE_RETURN_IF_ERROR(Start(w, std::move(*next)));
+      } else {
+        TROVE_RETURN_IF_ERROR(StartOcr(w));
+      }
     }
     return Status::Ok();
+  }
+
+  // --- OCR ---------------------------------------------------------------------------------
+
+  // Takes a queued document into the OCR schedule; pages already in the cache are not read.
+  Status QueueOcr(const store::OcrJob& job) {
+    if (ocr_docs_.count(job.doc_id) != 0) return Status::Ok();
+    OcrDocument doc;
+    doc.job = job;
+    auto record = DecodeRecord(job.record);
+    if (record.ok()) doc.media_type = record->media_type;
+    for (const int page : job.pages) {
+      TROVE_ASSIGN_OR_RETURN(std::optional<store::OcrPageText> cached,
+                             store_->FindOcrPage(job.doc_id, page, job.languages));
+      if (cached.has_value()) {
+        doc.read[page] = std::move(*cached);
+        ++progress_.ocr_cache_hits;
+      } else {
+        doc.todo.push_back(page);
+      }
+    }
+    ocr_docs_.emplace(job.doc_id, std::move(doc));
+    ocr_order_.push_back(job.doc_id);
+    return Status::Ok();
+  }
+
+  // Forgets the OCR work of a source file that is indexed again.
+  Status DropOcrOfSource(const std::string& source_key) {
+    TROVE_RETURN_IF_ERROR(store_->DeleteOcrJobsOfSource(source_key));
+    std::erase_if(ocr_docs_,
+                  [&](const auto& entry) { return entry.second.job.source_key == source_key; });
+    return Status::Ok();
+  }
+
+  // The first queued document's next page, or its merge once every page is read; documents are
+  // finished in queue order, their pages read in parallel.
+  Status StartOcr(WorkerProcess& w) {
+    while (!ocr_order_.empty()) {
+      auto it = ocr_docs_.find(ocr_order_.front());
+      if (it == ocr_docs_.end()) {
+        ocr_order_.pop_front();
+        continue;
+      }
+      break;
+    }
+    for (const std::string& id : ocr_order_) {
+      auto it = ocr_docs_.find(id);
+      if (it == ocr_docs_.end()) continue;
+      OcrDocument& doc = it->second;
+      OcrTask task;
+      task.doc_id = doc.job.doc_id;
+      task.source_path = doc.job.source_path;
+      task.chain = doc.job.chain;
+      task.media_type = doc.media_type;
+      task.languages = doc.job.languages;
+      if (!doc.todo.empty()) {
+        task.kind = OcrTask::Kind::kPage;
+        task.page = doc.todo.front();
+        doc.todo.pop_front();
+        ++doc.outstanding;
+        if (!is_ocr_started_) {
+          is_ocr_started_ = true;
+          ocr_started_ = Clock::now();
+        }
+        return SendOcr(w, task, OcrWork{task.doc_id, task.page});
+      }
+      if (doc.outstanding > 0 || doc.is_merging) continue;
+      task.kind = OcrTask::Kind::kMerge;
+      task.record = doc.job.record;
+      for (const auto& [page, text] : doc.read) {
+        task.pages.push_back(page);
+        task.texts.push_back(text.text);
+        task.confidences.push_back(text.confidence);
+      }
+      task.failures = doc.failures;
+      doc.is_merging = true;
+      return SendOcr(w, task, OcrWork{task.doc_id, -1});
+    }
+    return Status::Ok();
+  }
+
+  Status SendOcr(WorkerProcess& w, const OcrTask& task, OcrWork work) {
+    const Status sent =
+        internal::WriteFrame(w.to_fd, MessageType::kOcrTask, internal::EncodeOcrTask(task));
+    w.ocr = std::move(work);
+    w.last_activity = Clock::now();
+    if (!sent.ok()) return HandleExit(w);
+    return Status::Ok();
+  }
+
+  // A page was read (or failed), or a merge failed (page -1).
+  Status OnOcrPage(const internal::OcrPageResult& result) {
+    auto it = ocr_docs_.find(result.doc_id);
+    if (result.page < 0) {
+      if (it == ocr_docs_.end()) return Status::Ok();
+      return FinishOcrWithoutText(it->second, "OCR failed: " + result.error);
+    }
+    ++progress_.ocr_pages;
+    ocr_finished_ = Clock::now();
+    const std::string languages =
+        it != ocr_docs_.end() ? it->second.job.languages : options_.ocr_languages;
+    if (result.error.empty()) {
+      // Cached even when the document left the queue meanwhile: the bytes are the same.
+      const store::OcrPageText text{result.text, result.confidence};
+      TROVE_RETURN_IF_ERROR(store_->PutOcrPage(result.doc_id, result.page, languages, text));
+      if (it != ocr_docs_.end()) it->second.read[result.page] = text;
+    } else {
+      ++progress_.ocr_page_failures;
+      if (it != ocr_docs_.end()) {
+        it->second.failures.push_back("page " + std::to_string(result.page + 1) + ": " +
+                                      result.error);
+      }
+    }
+    if (it != ocr_docs_.end() && it->second.outstanding > 0) --it->second.outstanding;
+    return Status::Ok();
+  }
+
+  // The document with its OCR text replaces the one indexed first.
+  Status OnOcrDocument(const DocumentRecord& record, std::string blob) {
+    auto it = ocr_docs_.find(record.id);
+    if (it == ocr_docs_.end()) return Status::Ok();  // its source file is being indexed again
+    index::PreparedDocument prepared{record.id, record.occurrence, std::move(blob)};
+    prepared.is_revision = true;
+    TROVE_RETURN_IF_ERROR(writer_->Add(std::move(prepared)));
+    ++progress_.ocr_documents;
+    ++docs_since_commit_;
+    if (!record.ocr.reason.empty()) {
+      TROVE_RETURN_IF_ERROR(store_->AddProblem(store::Problem{
+          it->second.job.source_key, it->second.job.chain, store::kStateFailed,
+          "OCR: " + record.ocr.reason, record.media_type}));
+    }
+    TROVE_RETURN_IF_ERROR(store_->DeleteOcrJob(record.id));
+    ocr_docs_.erase(it);
+    return Status::Ok();
+  }
+
+  // The merge could not be done: the document keeps the text it was indexed with.
+  Status FinishOcrWithoutText(const OcrDocument& doc, const std::string& reason) {
+    TROVE_RETURN_IF_ERROR(store_->AddProblem(store::Problem{doc.job.source_key, doc.job.chain,
+                                                            store::kStateFailed, reason,
+                                                            doc.media_type}));
+    TROVE_RETURN_IF_ERROR(store_->DeleteOcrJob(doc.job.doc_id));
+    ocr_docs_.erase(doc.job.doc_id);
+    return Status::Ok();
+  }
+
+  // A worker died on OCR work: a page counts as failed, a merge gives up.
+  Status OnOcrWorkerExit(const OcrWork& work, const std::string& reason) {
+    auto it = ocr_docs_.find(work.doc_id);
+    if (it == ocr_docs_.end()) return Status::Ok();
+    if (work.page < 0) {
+      const OcrDocument doc = it->second;
+      return FinishOcrWithoutText(doc, "OCR: " + reason);
+    }
+    return OnOcrPage(internal::OcrPageResult{work.doc_id, work.page, {}, 0, reason});
+  }
+
+  std::uint64_t QueuedOcrPages() const {
+    std::uint64_t pages = 0;
+    for (const auto& [id, doc] : ocr_docs_) {
+      pages += doc.todo.size() + static_cast<std::uint64_t>(doc.outstanding);
+    }
+    return pages;
   }
 
   // Decides what to do with a discovered file: nothing (unchanged), record it (a symbolic
@@ -283,6 +502,7 @@ class Supervisor {
       // Indexed before (or partly, before a crash): its old documents make way for the new.
       TROVE_RETURN_IF_ERROR(writer_->RemoveSource(state.source.key));
       TROVE_RETURN_IF_ERROR(store_->ClearProblems(state.source.key));
+      TROVE_RETURN_IF_ERROR(DropOcrOfSource(state.source.key));
     }
     if (!found.skip_reason.empty()) {
       state.source.state = store::kStateSkipped;
@@ -350,6 +570,25 @@ class Supervisor {
   }
 
   Status Handle(WorkerProcess& w, const Frame& frame) {
+    if (w.ocr.has_value()) {
+      switch (frame.type) {
+        case MessageType::kOcrPage: {
+          auto result = internal::DecodeOcrPage(frame.payload);
+          if (result.ok()) TROVE_RETURN_IF_ERROR(OnOcrPage(*result));
+          return Status::Ok();
+        }
+        case MessageType::kOcrDocument: {
+          auto doc = internal::DecodeDocument(frame.payload);
+          if (doc.ok()) TROVE_RETURN_IF_ERROR(OnOcrDocument(doc->first, std::move(doc->second)));
+          return Status::Ok();
+        }
+        case MessageType::kDone:
+          w.ocr.reset();
+          return Status::Ok();
+        default:
+          return Status::Ok();
+      }
+    }
     if (!w.task.has_value()) return Status::Ok();
     TaskState& task = *w.task;
     switch (frame.type) {
@@ -417,6 +656,13 @@ class Supervisor {
           task.source.key, record.occurrence.path, std::string(DocStateName(record.state)),
           record.reason, record.media_type}));
     }
+    if (record.ocr.state == OcrInfo::State::kQueued) {
+      const store::OcrJob job{record.id, task.source.key, task.source.path, record.occurrence.path,
+                              record.ocr.pages, record.ocr.languages,
+                              EncodeRecord(record, /*with_text=*/false)};
+      TROVE_RETURN_IF_ERROR(store_->PutOcrJob(job));
+      TROVE_RETURN_IF_ERROR(QueueOcr(job));
+    }
     if (record.occurrence.path == task.source.path) {
       task.has_top = true;
       task.top_state = record.state;
@@ -479,8 +725,10 @@ class Supervisor {
         w.is_timed_out ? "timed out after " + std::to_string(options_.timeout_seconds) + " s"
                        : SignalReason(status);
     std::optional<TaskState> task = std::move(w.task);
+    std::optional<OcrWork> ocr = std::move(w.ocr);
     std::vector<internal::Begin> in_progress = std::move(w.in_progress);
     TROVE_RETURN_IF_ERROR(Spawn(w));
+    if (ocr.has_value()) return OnOcrWorkerExit(*ocr, reason);
     if (!task.has_value()) return Status::Ok();
     // The innermost document is the culprit; those around it are extracted again on the retry.
     std::optional<internal::Begin> current;
@@ -518,7 +766,7 @@ class Supervisor {
     if (options_.timeout_seconds <= 0) return Status::Ok();
     const auto now = Clock::now();
     for (WorkerProcess& w : workers_) {
-      if (!w.task.has_value() || w.is_timed_out) continue;
+      if ((!w.task.has_value() && !w.ocr.has_value()) || w.is_timed_out) continue;
       if (now - w.last_activity > std::chrono::seconds(options_.timeout_seconds)) {
         w.is_timed_out = true;
         kill(w.pid, SIGKILL);  // its pipe closes; PollWorkers records the timeout
@@ -542,16 +790,24 @@ class Supervisor {
     return Status::Ok();
   }
 
+  void UpdateTimes() {
+    progress_.elapsed_seconds = std::chrono::duration<double>(Clock::now() - started_).count();
+    progress_.ocr_queued_pages = QueuedOcrPages();
+    if (is_ocr_started_ && progress_.ocr_pages > 0) {
+      progress_.ocr_seconds = std::chrono::duration<double>(ocr_finished_ - ocr_started_).count();
+    }
+  }
+
   void ReportProgress(bool force) {
     const auto now = Clock::now();
-    progress_.elapsed_seconds = std::chrono::duration<double>(now - started_).count();
+    UpdateTimes();
     if (!progress_cb_) return;
     if (!force && now - last_progress_ < progress_interval_) return;
     last_progress_ = now;
     progress_cb_(progress_);
   }
 
-  const IngestOptions& options_;
+  IngestOptions options_;
   const ProgressCallback& progress_cb_;
   std::chrono::milliseconds progress_interval_;
   std::unique_ptr<store::Store> store_;
@@ -562,6 +818,11 @@ class Supervisor {
   // Ids being extracted now, and the places of copies that arrived meanwhile.
   std::map<std::string, std::string> in_flight_;  // id -> path chain
   std::map<std::string, std::vector<Occurrence>> waiting_places_;
+  // Documents waiting for OCR, by id, and the order they came in.
+  std::map<std::string, OcrDocument> ocr_docs_;
+  std::deque<std::string> ocr_order_;
+  bool is_ocr_started_ = false;
+  Clock::time_point ocr_started_, ocr_finished_;
   std::int64_t run_id_ = 0;
   IngestProgress progress_;
   std::uint64_t docs_since_commit_ = 0;

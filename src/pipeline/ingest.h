@@ -41,6 +41,15 @@ struct IngestOptions {
   std::uint64_t commit_every_documents = 5'000;
   int commit_every_seconds = 10;
 
+  // OCR of images and of PDF pages without a usable text layer. kAuto reads those pages only
+  // (a born-digital PDF costs no OCR); kForce reads every page of every PDF and image; kOff
+  // reads none (and leaves an earlier run's OCR queue waiting). A document that needs OCR is
+  // indexed at once with the text it has, queued in the store, and indexed again with its OCR
+  // text when the workers have read its pages (after the other files: searchable first).
+  enum class Ocr { kAuto, kOff, kForce };
+  Ocr ocr = Ocr::kAuto;
+  std::string ocr_languages = "eng+fra";  // Tesseract languages joined by '+'
+
   // Builds the extractors inside each worker. Default: extract::Registry::CreateDefault.
   std::function<std::unique_ptr<extract::Registry>()> registry_factory;
 };
@@ -59,6 +68,13 @@ struct IngestProgress {
   std::uint64_t skipped_other = 0;      // symbolic links, files over the size limit...
   std::uint64_t documents = 0;          // documents written, members and attachments included
   std::uint64_t document_failures = 0;  // documents (members too) that failed
+  // OCR in this run.
+  std::uint64_t ocr_pages = 0;          // pages Tesseract read (OCR calls), failures included
+  std::uint64_t ocr_page_failures = 0;  // pages whose OCR failed
+  std::uint64_t ocr_cache_hits = 0;     // pages whose text came from the OCR cache instead
+  std::uint64_t ocr_documents = 0;      // documents indexed again with their OCR text
+  std::uint64_t ocr_queued_pages = 0;   // pages waiting for OCR now
+  double ocr_seconds = 0;               // wall time from the first OCR call to the last result
   double elapsed_seconds = 0;
 };
 

@@ -1,6 +1,6 @@
 // The store: DIR/trove.sqlite (WAL mode). It holds the ledger (every source file seen, its
-// state and why), the problems found inside source files, and ingest runs. Later: users, tags,
-// notes, OCR cache, entity curation. Format: docs/formats/store.md.
+// state and why), the problems found inside source files, ingest runs, entity curation, and the
+// OCR queue and cache. Later: users, tags, notes. Format: docs/formats/store.md.
 //
 // One Store per thread; SQLite serialises writers across processes (busy timeout 10 s).
 #pragma once
@@ -52,6 +52,30 @@ struct Run {
   std::string summary_json;   // counters of the run
 };
 
+// A document indexed with the text it had, waiting for OCR of some pages. The queue survives a
+// killed ingest: the next run finishes it.
+struct OcrJob {
+  std::string doc_id;       // the document (content hash)
+  std::string source_key;   // the source file it came from
+  std::string source_path;  // absolute path of that source file
+  std::string chain;        // path chain of the document inside it
+  std::vector<int> pages;   // 0-based pages to read
+  std::string languages;    // Tesseract languages ("eng+fra")
+  std::string record;       // EncodeRecord(record, with_text=false) of the indexed document
+};
+
+// One page's OCR result, cached by the content hash of the document it is a page of.
+struct OcrPageText {
+  std::string text;
+  int confidence = 0;  // Tesseract's mean word confidence, 0..100
+};
+
+struct OcrCounts {
+  std::uint64_t queued_documents = 0;
+  std::uint64_t queued_pages = 0;
+  std::uint64_t cached_pages = 0;
+};
+
 class Store {
  public:
   // Opens or creates the store at `path`. Unsupported when it was written by a newer trove.
@@ -83,6 +107,20 @@ class Store {
   // Entity curation: one rule per entity (type and key); a new rule replaces the old one.
   virtual Status PutEntityRule(const EntityRule& rule) = 0;
   virtual Result<std::vector<EntityRule>> ListEntityRules() = 0;
+
+  // The OCR queue: one job per document; a new job for the same document replaces the old.
+  virtual Status PutOcrJob(const OcrJob& job) = 0;
+  virtual Status DeleteOcrJob(const std::string& doc_id) = 0;
+  // Drops the jobs of documents found in `source_key` (it is being indexed again).
+  virtual Status DeleteOcrJobsOfSource(const std::string& source_key) = 0;
+  // Every queued job, oldest first.
+  virtual Result<std::vector<OcrJob>> ListOcrJobs() = 0;
+  // The OCR cache, by document content hash, page and languages.
+  virtual Result<std::optional<OcrPageText>> FindOcrPage(const std::string& content_hash, int page,
+                                                         const std::string& languages) = 0;
+  virtual Status PutOcrPage(const std::string& content_hash, int page,
+                            const std::string& languages, const OcrPageText& page_text) = 0;
+  virtual Result<OcrCounts> CountOcr() = 0;
 };
 
 }  // namespace trove::store

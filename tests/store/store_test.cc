@@ -2,6 +2,8 @@
 
 #include <ctime>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -43,6 +45,35 @@ void ExecRaw(const std::string& path, const std::string& sql) {
   sqlite3_close(db);
 }
 
+// The store format this trove writes: every engineer's migration bumps it, so the tests read it
+// from a fresh store instead of naming it.
+std::string CurrentVersion(const std::string& scratch_path) {
+  auto store = Store::Open(scratch_path);
+  EXPECT_TRUE(store.ok());
+  return QueryRaw(scratch_path, "PRAGMA user_version");
+}
+
+// Drops every table but those of format version 1, as if the store had been written then.
+void DowngradeToVersionOne(const std::string& path) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  std::vector<std::string> tables;
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db,
+                               "SELECT name FROM sqlite_master WHERE type='table' AND name NOT IN "
+                               "('source_files', 'problems', 'runs')",
+                               -1, &stmt, nullptr),
+            SQLITE_OK);
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  std::string sql;
+  for (const std::string& table : tables) sql += "DROP TABLE " + table + "; ";
+  ExecRaw(path, sql + "PRAGMA user_version=1");
+}
+
 SourceFile Source(const std::string& path, const std::string& state, const std::string& hash = "") {
   SourceFile s;
   s.path = path;
@@ -70,8 +101,10 @@ class StoreTest : public ::testing::Test {
 TEST_F(StoreTest, OpenCreatesTheSchemaAtTheCurrentVersion) {
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(QueryRaw(Path(), "PRAGMA user_version"), "3");
-  for (const char* table : {"source_files", "problems", "runs", "entity_rules"}) {
+  EXPECT_EQ(QueryRaw(Path(), "PRAGMA user_version"), CurrentVersion(dir_.Sub("fresh.sqlite")));
+  EXPECT_GE(std::stoi(QueryRaw(Path(), "PRAGMA user_version")), 4);
+  for (const char* table :
+       {"source_files", "problems", "runs", "entity_rules", "ocr_queue", "ocr_cache"}) {
     EXPECT_EQ(QueryRaw(Path(),
                        std::string("SELECT name FROM sqlite_master WHERE type='table' AND name='") +
                            table + "'"),
@@ -231,7 +264,7 @@ TEST_F(StoreTest, ReopeningKeepsEverything) {
   EXPECT_TRUE(store->FindSource("/a")->has_value());
   EXPECT_EQ(store->ListProblems()->size(), 1u);
   EXPECT_TRUE(store->LastRun()->has_value());
-  EXPECT_EQ(QueryRaw(Path(), "PRAGMA user_version"), "3");
+  EXPECT_EQ(QueryRaw(Path(), "PRAGMA user_version"), CurrentVersion(dir_.Sub("fresh.sqlite")));
 }
 
 TEST_F(StoreTest, TransactionsGroupWritesUntilCommit) {
@@ -282,15 +315,53 @@ TEST_F(StoreTest, UpgradesAVersionOneStoreKeepingItsLedger) {
     ASSERT_NE(store, nullptr);
     ASSERT_TRUE(store->PutSource(Source("/a", kStateIndexed)).ok());
   }
-  ExecRaw(Path(),
-          "DROP TABLE entity_rules; DROP TABLE tags; DROP TABLE notes; DROP TABLE stars; "
-          "DROP TABLE saved_searches; DROP TABLE users; DROP TABLE sessions; "
-          "DROP TABLE audit_log; PRAGMA user_version=1");
+  DowngradeToVersionOne(Path());
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
   EXPECT_TRUE(store->FindSource("/a")->has_value());
   EXPECT_TRUE(store->PutEntityRule({"org", "cia", EntityRule::Action::kDelete, ""}).ok());
-  EXPECT_EQ(QueryRaw(Path(), "PRAGMA user_version"), "3");
+  EXPECT_TRUE(store->PutOcrPage("h", 0, "eng", OcrPageText{"text", 90}).ok());
+  EXPECT_EQ(QueryRaw(Path(), "PRAGMA user_version"), CurrentVersion(dir_.Sub("fresh.sqlite")));
+}
+
+TEST_F(StoreTest, OcrJobsAreQueuedListedInOrderAndDropped) {
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  const std::string record("\x82\x00binary\xff", 10);
+  const OcrJob scan{"id1", "key1", "/leak/scan.pdf", "/leak/scan.pdf", {0, 2, 7}, "eng+fra", record};
+  const OcrJob image{"id2", "key2", "/leak/a.zip", "/leak/a.zip!/x.png", {0}, "eng", "r"};
+  ASSERT_TRUE(store->PutOcrJob(scan).ok());
+  ASSERT_TRUE(store->PutOcrJob(image).ok());
+  auto jobs = store->ListOcrJobs();
+  ASSERT_TRUE(jobs.ok());
+  ASSERT_EQ(jobs->size(), 2u);
+  EXPECT_EQ((*jobs)[0].doc_id, "id1");
+  EXPECT_THAT((*jobs)[0].pages, ElementsAre(0, 2, 7));
+  EXPECT_EQ((*jobs)[0].record, record);
+  EXPECT_EQ((*jobs)[1].chain, "/leak/a.zip!/x.png");
+  auto counts = store->CountOcr();
+  EXPECT_EQ(counts->queued_documents, 2u);
+  EXPECT_EQ(counts->queued_pages, 4u);
+  ASSERT_TRUE(store->DeleteOcrJobsOfSource("key2").ok());
+  ASSERT_TRUE(store->DeleteOcrJob("id1").ok());
+  EXPECT_THAT(*store->ListOcrJobs(), IsEmpty());
+}
+
+TEST_F(StoreTest, TheOcrCacheIsKeyedByContentPageAndLanguagesAndSurvivesForgetting) {
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->PutOcrPage("hash", 3, "eng+fra", OcrPageText{"la page trois", 91}).ok());
+  auto hit = store->FindOcrPage("hash", 3, "eng+fra");
+  ASSERT_TRUE(hit.ok() && hit->has_value());
+  EXPECT_EQ((*hit)->text, "la page trois");
+  EXPECT_EQ((*hit)->confidence, 91);
+  EXPECT_FALSE(store->FindOcrPage("hash", 3, "eng")->has_value());
+  EXPECT_FALSE(store->FindOcrPage("hash", 2, "eng+fra")->has_value());
+  ASSERT_TRUE(store->PutOcrJob(OcrJob{"hash", "k", "/p", "/p", {3}, "eng+fra", ""}).ok());
+  ASSERT_TRUE(store->ForgetSources().ok());  // the index is gone: the queue goes, the cache stays
+  EXPECT_THAT(*store->ListOcrJobs(), IsEmpty());
+  EXPECT_TRUE(store->FindOcrPage("hash", 3, "eng+fra")->has_value());
+  EXPECT_EQ(store->CountOcr()->cached_pages, 1u);
 }
 
 TEST_F(StoreTest, RefusesAStoreWrittenByANewerTrove) {

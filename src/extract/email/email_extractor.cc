@@ -88,8 +88,16 @@ void AppendAddresses(InternetAddressList* list, int depth, std::vector<std::stri
   for (int idx = 0; idx < count; ++idx) {
     InternetAddress* address = internet_address_list_get_address(list, idx);
     if (INTERNET_ADDRESS_IS_GROUP(address)) {
-      AppendAddresses(internet_address_group_get_members(INTERNET_ADDRESS_GROUP(address)),
-                      depth + 1, out);
+      InternetAddressList* members =
+          internet_address_group_get_members(INTERNET_ADDRESS_GROUP(address));
+      if (members == nullptr || internet_address_list_length(members) == 0) {
+        // An empty group names recipients without an address ("undisclosed-recipients:;", or
+        // an Outlook recipient known only by name, see outlook/mapi_message.cc): keep the name.
+        std::string name = CleanHeader(internet_address_get_name(address));
+        if (!name.empty()) out->push_back(std::move(name));
+        continue;
+      }
+      AppendAddresses(members, depth + 1, out);
       continue;
     }
     if (!INTERNET_ADDRESS_IS_MAILBOX(address)) continue;

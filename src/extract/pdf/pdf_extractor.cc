@@ -10,6 +10,9 @@
 // Title, author, creator, producer, subject, keywords and custom Info keys come from the Info
 // dictionary; date is the creation date, else the modification date.
 // Embedded files (attachments) are not reported as children yet.
+// OCR: a page whose text layer is missing or unusable (fewer than kMinUsableTextChars = 16
+// letters and digits, or mostly undecodable glyphs) in a file that has image XObjects is listed in
+// Extraction::ocr_candidates. A PDF without images (born-digital) never has a candidate.
 #include <algorithm>
 #include <climits>
 #include <cstdint>
@@ -41,6 +44,46 @@ namespace {
 constexpr std::size_t kMaxInfoValueBytes = 4096;
 // At most this many non-standard info keys are copied into metadata.
 constexpr std::size_t kMaxCustomInfoKeys = 32;
+// A page with fewer letters and digits than this has no usable text layer: a scan, perhaps with
+// a Bates number or a stamp written over it. A born-digital page with an image and a caption
+// ("Testing Testing Incremental", 26) keeps its text layer.
+constexpr std::size_t kMinUsableTextChars = 16;
+
+// True when the page's text is worth keeping instead of OCR: enough letters and digits, and not
+// mostly U+FFFD (glyphs without a Unicode mapping, which poppler cannot decode).
+bool IsUsableText(std::string_view text) {
+  std::size_t alnum = 0, undecodable = 0, visible = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == 0xEF && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xBF &&
+        static_cast<unsigned char>(text[i + 2]) == 0xBD) {
+      ++undecodable;
+      ++visible;
+      i += 2;
+      continue;
+    }
+    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0xC0) {
+      ++alnum;  // a UTF-8 lead byte counts as one letter
+    }
+    if (c > ' ' && (c < 0x80 || c >= 0xC0)) ++visible;
+  }
+  return alnum >= kMinUsableTextChars && undecodable * 4 < visible;
+}
+
+// True when some object of the file is an image XObject (/Subtype /Image): a page can only
+// need OCR then. The ProcSet names /ImageB, /ImageC and /ImageI, which most born-digital PDFs
+// carry, are not images.
+bool HasImages(std::string_view bytes) {
+  for (std::size_t pos = bytes.find("/Image"); pos != std::string_view::npos;
+       pos = bytes.find("/Image", pos + 6)) {
+    if (pos + 6 >= bytes.size()) return true;
+    const auto next = static_cast<unsigned char>(bytes[pos + 6]);
+    const bool is_longer_name = (next >= 'A' && next <= 'Z') || (next >= 'a' && next <= 'z') ||
+                                (next >= '0' && next <= '9') || next == '_' || next == '.';
+    if (!is_longer_name) return true;
+  }
+  return false;
+}
 
 // poppler reports every syntax problem through one global callback (it prints to stderr by
 // default, which floods worker logs on damaged files). We keep the last message per thread so
@@ -208,7 +251,7 @@ class PdfExtractor final : public Extractor {
       return Status::LimitExceeded("content stream in object " + std::to_string(bomb_object) +
                                    " uses an image filter; refused as a decompression bomb");
     }
-    ExtractText(*doc, input.limits.max_text_bytes, out);
+    ExtractText(*doc, input.limits.max_text_bytes, HasImages(input.bytes), out);
     return out;
   }
 
@@ -240,7 +283,7 @@ class PdfExtractor final : public Extractor {
   }
 
   static void ExtractText(const poppler::document& doc, std::uint64_t max_text_bytes,
-                          Extraction& out) {
+                          bool has_images, Extraction& out) {
     for (int page_idx = 0; page_idx < out.page_count; ++page_idx) {
       if (page_idx > 0) {
         if (out.text.size() + 1 > max_text_bytes) {
@@ -257,6 +300,7 @@ class PdfExtractor final : public Extractor {
       for (char& c : page_text) {
         if (c == kPageBreak) c = '\n';
       }
+      if (has_images && !IsUsableText(page_text)) out.ocr_candidates.push_back(page_idx);
       const std::uint64_t room = max_text_bytes - out.text.size();
       if (page_text.size() > room) {
         TruncateUtf8(page_text, static_cast<std::size_t>(room));

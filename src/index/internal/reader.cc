@@ -2,6 +2,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <iterator>
 #include <map>
 #include <set>
 #include <tuple>
@@ -46,17 +47,14 @@ class YearSpy final : public Xapian::MatchSpy {
     ++counts_[static_cast<int>(day.year())];
   }
 
-  std::vector<FacetValue> Top(std::uint64_t size) const {
+  // Every year, oldest first: the date histogram, which must not lose its quiet years.
+  std::vector<FacetValue> All() const {
     std::vector<FacetValue> out;
     for (const auto& [year, count] : counts_) {
       char buf[16];
       std::snprintf(buf, sizeof buf, "%04d", year);
       out.push_back(FacetValue{buf, count});
     }
-    // Most frequent first, as ValueCountMatchSpy orders the other facets.
-    std::stable_sort(out.begin(), out.end(),
-                     [](const FacetValue& a, const FacetValue& b) { return a.count > b.count; });
-    if (out.size() > size) out.resize(size);
     return out;
   }
 
@@ -192,7 +190,7 @@ class XapianReader final : public Reader {
       if (request.want_facets) {
         result.facets["type"] = TopValues(type_spy, request.facet_size);
         result.facets["lang"] = TopValues(lang_spy, request.facet_size);
-        result.facets["year"] = year_spy.Top(request.facet_size);
+        result.facets["year"] = year_spy.All();
         result.facets["from"] = TopValues(from_spy, request.facet_size);
         entity_spy.AddTo(&result.facets, request.facet_size);
       }
@@ -267,7 +265,7 @@ class XapianReader final : public Reader {
     try {
       const EntityRules rules(query.rules);
       std::vector<EntityCount> out = query.with.empty()
-                                         ? CountEntities(fields, rules)
+                                         ? CountEntities(fields, rules, query.with_forms)
                                          : CountCoMentions(fields, query.with, rules);
       std::sort(out.begin(), out.end(), [](const EntityCount& a, const EntityCount& b) {
         return a.documents != b.documents ? a.documents > b.documents
@@ -291,6 +289,53 @@ class XapianReader final : public Reader {
     }
   }
 
+  Result<NameLookupResult> LookUpNames(const NameLookupRequest& request) override {
+    try {
+      const EntityRules rules(request.rules);
+      NameLookupResult result;
+      std::vector<Xapian::docid> found_before;  // sorted: every document found so far
+      for (const NameLookup& lookup : request.lookups) {
+        std::vector<Xapian::docid> docs;
+        if (lookup.kind == NameLookup::Kind::kEntity) {
+          const internal::EntityField* field = internal::EntityFieldOfType(lookup.type);
+          if (field == nullptr) {
+            return Status::InvalidArgument("unknown entity type '" + lookup.type + "'");
+          }
+          for (const std::string& source : rules.Sources(lookup.type, lookup.key)) {
+            const std::string prefix = internal::EntityKeyPrefix(*field, source);
+            for (auto t = db_.allterms_begin(prefix); t != db_.allterms_end(prefix); ++t) {
+              for (auto p = db_.postlist_begin(*t); p != db_.postlist_end(*t); ++p) {
+                docs.push_back(*p);
+              }
+            }
+          }
+          std::sort(docs.begin(), docs.end());
+          docs.erase(std::unique(docs.begin(), docs.end()), docs.end());
+        } else {
+          docs = TextDocuments(lookup);
+          std::vector<Xapian::docid> only_new;
+          std::set_difference(docs.begin(), docs.end(), found_before.begin(), found_before.end(),
+                              std::back_inserter(only_new));
+          docs = std::move(only_new);
+        }
+        DocumentSet set;
+        set.documents = docs.size();
+        for (std::size_t k = 0; k < docs.size() && k < request.max_ids; ++k) {
+          set.ids.push_back(IdOf(docs[k]));
+        }
+        result.found.push_back(std::move(set));
+        std::vector<Xapian::docid> merged;
+        std::set_union(found_before.begin(), found_before.end(), docs.begin(), docs.end(),
+                       std::back_inserter(merged));
+        found_before = std::move(merged);
+      }
+      result.documents = found_before.size();
+      return result;
+    } catch (const Xapian::Error& e) {
+      return Status::IOError("looking up names: " + e.get_description());
+    }
+  }
+
   Status Reopen() override {
     try {
       db_.reopen();
@@ -311,7 +356,7 @@ class XapianReader final : public Reader {
   }
 
   std::vector<EntityCount> CountEntities(const std::vector<const internal::EntityField*>& fields,
-                                         const EntityRules& rules) {
+                                         const EntityRules& rules, bool with_forms) {
     struct Tally {
       std::vector<std::string> terms;  // every written form, merged entities' included
       std::string own_value;           // its own form with the most documents
@@ -348,10 +393,60 @@ class XapianReader final : public Reader {
         if (tally.terms.size() > 1) documents = UnionSize(tally.terms);
         std::string value = rules.NewName(type, key);
         if (value.empty()) value = tally.own_docs > 0 ? tally.own_value : tally.any_value;
-        out.push_back(EntityCount{type, std::move(value), documents});
+        EntityCount count{type, std::move(value), documents, key, {}};
+        if (with_forms) {
+          for (const std::string& term : tally.terms) {
+            std::optional<internal::EntityTerm> entity = internal::ParseEntityTerm(term);
+            if (entity) count.forms.push_back(std::move(entity->value));
+          }
+        }
+        out.push_back(std::move(count));
       }
     }
     return out;
+  }
+
+  // The documents whose text holds the words of a phrase or near lookup, sorted. Most names of a
+  // watch list occur nowhere: a word missing from the dictionary answers without a query.
+  std::vector<Xapian::docid> TextDocuments(const NameLookup& lookup) {
+    std::vector<Xapian::docid> docs;
+    if (lookup.words.empty()) return docs;
+    for (const std::string& word : lookup.words) {
+      if (!db_.term_exists(word)) return docs;
+    }
+    if (lookup.words.size() == 1) {
+      for (auto p = db_.postlist_begin(lookup.words[0]); p != db_.postlist_end(lookup.words[0]);
+           ++p) {
+        docs.push_back(*p);
+      }
+      return docs;
+    }
+    const bool is_phrase = lookup.kind == NameLookup::Kind::kPhrase;
+    const auto window = static_cast<Xapian::termcount>(
+        is_phrase ? lookup.words.size()
+                  : std::max<std::size_t>(lookup.words.size(),
+                                          static_cast<std::size_t>(std::max(lookup.window, 0))));
+    const Xapian::Query query(is_phrase ? Xapian::Query::OP_PHRASE : Xapian::Query::OP_NEAR,
+                              lookup.words.begin(), lookup.words.end(), window);
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(query);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+    const Xapian::MSet mset = enquire.get_mset(0, db_.get_doccount());
+    for (auto m = mset.begin(); m != mset.end(); ++m) docs.push_back(*m);
+    std::sort(docs.begin(), docs.end());
+    return docs;
+  }
+
+  // The trove id of a document (its Q term).
+  std::string IdOf(Xapian::docid docid) {
+    const Xapian::Document doc = db_.get_document(docid);
+    Xapian::TermIterator t = doc.termlist_begin();
+    t.skip_to(std::string(internal::kPrefixId));
+    if (t == doc.termlist_end()) return std::string();
+    const std::string term = *t;
+    if (term.rfind(internal::kPrefixId, 0) != 0) return std::string();
+    return term.substr(internal::kPrefixId.size());
   }
 
   // The number of documents holding any of `terms`.
@@ -418,6 +513,7 @@ class XapianReader final : public Reader {
         if (!seen.insert(id).second) continue;
         EntityCount& count = by_key[id];
         count.type = type;
+        count.key = *resolved;
         ++count.documents;
       }
     }

@@ -22,12 +22,19 @@ Status ShardWriter::Add(const PreparedDocument& prepared) {
     const std::string id_term = Term(kPrefixId, prepared.id);
     Xapian::PostingIterator hit = db_.postlist_begin(id_term);
     if (hit == db_.postlist_end(id_term)) {
+      if (prepared.is_revision) return Status::Ok();  // removed meanwhile: nothing to revise
       db_.replace_document(id_term, incoming);
       return Status::Ok();
     }
     const Xapian::docid docid = *hit;
     Xapian::Document existing = db_.get_document(docid);
     TROVE_ASSIGN_OR_RETURN(std::vector<Occurrence> occurrences, ReadOccurrences(existing));
+    if (prepared.is_revision) {
+      // The new content, with every place the document was found at (its source terms too).
+      TROVE_RETURN_IF_ERROR(SetOccurrences(incoming, occurrences));
+      db_.replace_document(docid, incoming);
+      return Status::Ok();
+    }
     const bool is_known =
         std::find(occurrences.begin(), occurrences.end(), prepared.occurrence) != occurrences.end();
     // Same bytes, same extraction: keep what is there, unless it is the record of a failure

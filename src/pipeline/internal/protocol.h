@@ -18,6 +18,9 @@ enum class MessageType : std::uint8_t {
   kBegin = 3,     // worker -> supervisor: about to extract a document (id, path chain)
   kDocument = 4,  // worker -> supervisor: a finished document
   kDone = 5,      // worker -> supervisor: the task is finished
+  kOcrTask = 6,   // supervisor -> worker: OCR one page of a document, or merge its OCR text
+  kOcrPage = 7,   // worker -> supervisor: one page's OCR text (or why it failed)
+  kOcrDocument = 8,  // worker -> supervisor: a document again, with its OCR text (a revision)
 };
 
 struct Frame {

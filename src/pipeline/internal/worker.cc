@@ -10,6 +10,7 @@
 #include "analyze/mentions.h"
 #include "core/file.h"
 #include "core/hash.h"
+#include "extract/ocr.h"
 #include "index/index.h"
 #include "pipeline/internal/protocol.h"
 
@@ -30,6 +31,69 @@ Result<Task> DecodeTask(std::string_view payload) {
                 j.at("skip").get<std::vector<std::string>>()};
   } catch (const json::exception& e) {
     return Status::Corrupt(std::string("task message: ") + e.what());
+  }
+}
+
+std::string EncodeOcrTask(const OcrTask& t) {
+  const auto bytes = json::to_msgpack(json{{"merge", t.kind == OcrTask::Kind::kMerge},
+                                           {"id", t.doc_id},
+                                           {"path", t.source_path},
+                                           {"chain", t.chain},
+                                           {"mt", t.media_type},
+                                           {"langs", t.languages},
+                                           {"page", t.page},
+                                           {"rec", json::binary(std::vector<std::uint8_t>(
+                                                       t.record.begin(), t.record.end()))},
+                                           {"pages", t.pages},
+                                           {"texts", t.texts},
+                                           {"confs", t.confidences},
+                                           {"fails", t.failures}});
+  return std::string(bytes.begin(), bytes.end());
+}
+
+Result<OcrTask> DecodeOcrTask(std::string_view payload) {
+  try {
+    const json j = json::from_msgpack(payload.begin(), payload.end());
+    OcrTask t;
+    t.kind = j.at("merge").get<bool>() ? OcrTask::Kind::kMerge : OcrTask::Kind::kPage;
+    t.doc_id = j.at("id").get<std::string>();
+    t.source_path = j.at("path").get<std::string>();
+    t.chain = j.at("chain").get<std::string>();
+    t.media_type = j.at("mt").get<std::string>();
+    t.languages = j.at("langs").get<std::string>();
+    t.page = j.at("page").get<int>();
+    const auto& record = j.at("rec").get_binary();
+    t.record.assign(record.begin(), record.end());
+    t.pages = j.at("pages").get<std::vector<int>>();
+    t.texts = j.at("texts").get<std::vector<std::string>>();
+    t.confidences = j.at("confs").get<std::vector<int>>();
+    t.failures = j.at("fails").get<std::vector<std::string>>();
+    if (t.texts.size() != t.pages.size() || t.confidences.size() != t.pages.size()) {
+      return Status::Corrupt("OCR task message: page lists differ in length");
+    }
+    return t;
+  } catch (const json::exception& e) {
+    return Status::Corrupt(std::string("OCR task message: ") + e.what());
+  }
+}
+
+std::string EncodeOcrPage(const OcrPageResult& r) {
+  const auto bytes = json::to_msgpack(json{{"id", r.doc_id},
+                                           {"page", r.page},
+                                           {"text", r.text},
+                                           {"conf", r.confidence},
+                                           {"err", r.error}});
+  return std::string(bytes.begin(), bytes.end());
+}
+
+Result<OcrPageResult> DecodeOcrPage(std::string_view payload) {
+  try {
+    const json j = json::from_msgpack(payload.begin(), payload.end());
+    return OcrPageResult{j.at("id").get<std::string>(), j.at("page").get<int>(),
+                         j.at("text").get<std::string>(), j.at("conf").get<int>(),
+                         j.at("err").get<std::string>()};
+  } catch (const json::exception& e) {
+    return Status::Corrupt(std::string("OCR page message: ") + e.what());
   }
 }
 
@@ -123,6 +187,13 @@ class Worker {
     while (true) {
       auto frame = ReadFrame(in_fd_);
       if (!frame.ok() || !frame->has_value()) return 0;  // the supervisor is gone or done
+      if ((*frame)->type == MessageType::kOcrTask) {
+        auto ocr_task = DecodeOcrTask((*frame)->payload);
+        if (!ocr_task.ok()) return 2;
+        if (!RunOcrTask(*ocr_task).ok()) return 1;
+        if (!WriteFrame(out_fd_, MessageType::kDone, {}).ok()) return 1;
+        continue;
+      }
       if ((*frame)->type != MessageType::kTask) return 2;
       auto task = DecodeTask((*frame)->payload);
       if (!task.ok()) return 2;
@@ -161,17 +232,220 @@ class Worker {
     if ((*decision)->payload != "1") return Status::Ok();  // a duplicate: already indexed
 
     Extract(bytes, place, record);
-    if (record.state == DocState::kIndexed && !record.extraction.text.empty()) {
-      record.lang = analyze::DetectLanguage(record.extraction.text);
-      if (options_.entities != IngestOptions::Entities::kNone) {
-        analyze::MentionOptions mention_options;
-        mention_options.with_names = options_.entities == IngestOptions::Entities::kAll;
-        record.entities =
-            analyze::FindMentions(record.extraction.text, record.lang, mention_options);
-      }
-    }
+    if (record.state == DocState::kIndexed) PlanOcr(record);
+    Analyze(record);
     return Send(record);
   }
+
+  // Language and entities of an extracted document's text.
+  void Analyze(DocumentRecord& record) const {
+    if (record.state != DocState::kIndexed || record.extraction.text.empty()) return;
+    record.lang = analyze::DetectLanguage(record.extraction.text);
+    if (options_.entities != IngestOptions::Entities::kNone) {
+      analyze::MentionOptions mention_options;
+      mention_options.with_names = options_.entities == IngestOptions::Entities::kAll;
+      record.entities = analyze::FindMentions(record.extraction.text, record.lang, mention_options);
+    }
+  }
+
+  // Marks the pages that OCR should read (the supervisor queues them).
+  void PlanOcr(DocumentRecord& record) const {
+    std::vector<int> pages;
+    const bool is_readable = extract::IsOcrReadable(record.media_type);
+    switch (options_.ocr) {
+      case IngestOptions::Ocr::kOff:
+        break;
+      case IngestOptions::Ocr::kAuto:
+        if (is_readable) pages = record.extraction.ocr_candidates;
+        break;
+      case IngestOptions::Ocr::kForce:
+        for (int page_idx = 0; is_readable && page_idx < record.extraction.page_count; ++page_idx) {
+          pages.push_back(page_idx);
+        }
+        break;
+    }
+    record.extraction.ocr_candidates.clear();
+    if (pages.empty()) return;
+    record.ocr.state = OcrInfo::State::kQueued;
+    record.ocr.pages = std::move(pages);
+    record.ocr.languages = options_.ocr_languages;
+  }
+
+  // One OCR task: read a page, or put the pages read into the document and send it again.
+  // Fails only when the supervisor cannot be reached.
+  Status RunOcrTask(const OcrTask& task) {
+    if (task.kind == OcrTask::Kind::kPage) {
+      OcrPageResult result{task.doc_id, task.page, {}, 0, {}};
+      auto page = RecognizePage(task);
+      if (page.ok()) {
+        result.text = std::move(page->text);
+        result.confidence = static_cast<int>(page->confidence + 0.5);
+      } else {
+        result.error = page.status().message().empty() ? page.status().ToString()
+                                                       : page.status().message();
+      }
+      return WriteFrame(out_fd_, MessageType::kOcrPage, EncodeOcrPage(result));
+    }
+    auto record = MergeOcr(task);
+    if (!record.ok()) {
+      const OcrPageResult failure{task.doc_id, -1, {}, 0, record.status().message()};
+      return WriteFrame(out_fd_, MessageType::kOcrPage, EncodeOcrPage(failure));
+    }
+    auto prepared = index::PrepareDocument(*record);
+    if (!prepared.ok()) {
+      const OcrPageResult failure{task.doc_id, -1, {}, 0, prepared.status().message()};
+      return WriteFrame(out_fd_, MessageType::kOcrPage, EncodeOcrPage(failure));
+    }
+    return WriteFrame(out_fd_, MessageType::kOcrDocument, EncodeDocument(*record, prepared->blob));
+  }
+
+  Result<extract::OcrPage> RecognizePage(const OcrTask& task) {
+    if (ocr_engine_ == nullptr || ocr_languages_ != task.languages) {
+      ocr_engine_.reset();
+      extract::OcrOptions ocr_options;
+      ocr_options.languages = task.languages;
+      auto engine = extract::OcrEngine::Create(ocr_options);
+      if (!engine.ok()) {
+        return Status::FromCode(engine.status().code(),
+                                "OCR unavailable: " + engine.status().message());
+      }
+      ocr_engine_ = std::move(engine).value();
+      ocr_languages_ = task.languages;
+    }
+    TROVE_ASSIGN_OR_RETURN(const std::string* bytes, LoadDocument(task.source_path, task.chain));
+    const std::string name = task.chain.substr(task.chain.rfind('/') + 1);
+    const extract::Input input{*bytes, name, task.media_type, options_.limits};
+    return ocr_engine_->RecognizePage(input, task.page);
+  }
+
+  // The document again, its unusable pages replaced by the OCR text.
+  Result<DocumentRecord> MergeOcr(const OcrTask& task) {
+    TROVE_ASSIGN_OR_RETURN(DocumentRecord record, DecodeRecord(task.record));
+    TROVE_ASSIGN_OR_RETURN(const std::string* bytes, LoadDocument(task.source_path, task.chain));
+    const extract::Extractor* extractor = registry_->Find(record.media_type);
+    if (extractor == nullptr) return Status::Unsupported("no extractor for " + record.media_type);
+    DiscardingSink children;
+    const extract::Input input{*bytes, record.name, record.media_type, options_.limits};
+    TROVE_ASSIGN_OR_RETURN(Extraction extraction, extractor->Extract(input, children));
+    std::vector<std::string> pages;
+    for (std::size_t start = 0;;) {
+      const std::size_t end = extraction.text.find(kPageBreak, start);
+      pages.push_back(extraction.text.substr(start, end - start));
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
+    if (extraction.text.empty()) pages.clear();
+    const int max_page =
+        task.pages.empty() ? -1 : *std::max_element(task.pages.begin(), task.pages.end());
+    const std::size_t page_total = static_cast<std::size_t>(std::max(
+        {extraction.page_count, static_cast<int>(pages.size()), max_page + 1}));
+    pages.resize(page_total);
+    double confidence_sum = 0;
+    for (std::size_t i = 0; i < task.pages.size(); ++i) {
+      pages[static_cast<std::size_t>(task.pages[i])] = task.texts[i];
+      confidence_sum += task.confidences[i];
+    }
+    std::string text;
+    for (std::size_t page_idx = 0; page_idx < pages.size(); ++page_idx) {
+      if (page_idx > 0) text += kPageBreak;
+      text += pages[page_idx];
+    }
+    if (text.size() > options_.limits.max_text_bytes) {
+      std::size_t cut = static_cast<std::size_t>(options_.limits.max_text_bytes);
+      while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+      text.resize(cut);
+      extraction.is_truncated = true;
+    }
+    extraction.text = std::move(text);
+    extraction.ocr_candidates.clear();
+    record.extraction = std::move(extraction);
+    record.state = DocState::kIndexed;
+    record.reason.clear();
+    record.entities.clear();
+    record.ocr.pages = task.pages;
+    record.ocr.languages = task.languages;
+    record.ocr.mean_confidence =
+        task.pages.empty() ? 0 : confidence_sum / static_cast<double>(task.pages.size());
+    record.ocr.state = task.pages.empty() ? OcrInfo::State::kFailed : OcrInfo::State::kDone;
+    record.ocr.reason.clear();
+    for (const std::string& failure : task.failures) {
+      record.ocr.reason += (record.ocr.reason.empty() ? "" : "; ") + failure;
+    }
+    Analyze(record);
+    return record;
+  }
+
+  // The bytes of the document at `chain` inside source file `path`: the file itself, or a member
+  // found by extracting the containers on the way again. The last one is kept, since a
+  // document's pages usually come one after another.
+  Result<const std::string*> LoadDocument(const std::string& path, const std::string& chain) {
+    if (loaded_chain_ == chain && loaded_path_ == path) return &loaded_bytes_;
+    loaded_chain_.clear();
+    TROVE_ASSIGN_OR_RETURN(auto file, MappedFile::Open(path, options_.max_file_bytes));
+    std::string bytes(file.bytes());
+    std::string current = path;
+    std::string name = path.substr(path.rfind('/') + 1);
+    std::string hint;
+    while (current != chain) {
+      if (chain.compare(0, current.size(), current) != 0) {
+        return Status::NotFound("cannot find " + chain + " in " + path + " any more");
+      }
+      const std::string media_type = extract::DetectMediaType(bytes, name, hint);
+      const extract::Extractor* extractor = registry_->Find(media_type);
+      if (extractor == nullptr) return Status::NotFound("cannot open " + current + " any more");
+      FindingSink sink(current, chain);
+      const extract::Input input{bytes, name, media_type, options_.limits};
+      (void)extractor->Extract(input, sink);  // stopped early once the member is found
+      if (!sink.found().has_value()) {
+        return Status::NotFound("cannot find " + chain + " in " + path + " any more");
+      }
+      ChildFile child = std::move(**sink.mutable_found());
+      current = sink.found_chain();
+      name = child.name.substr(child.name.rfind('/') + 1);
+      hint = std::move(child.media_type);
+      bytes = std::move(child.bytes);
+    }
+    loaded_bytes_ = std::move(bytes);
+    loaded_chain_ = chain;
+    loaded_path_ = path;
+    return &loaded_bytes_;
+  }
+
+  // Children of a document extracted again for its OCR merge: they were indexed the first time.
+  class DiscardingSink final : public extract::ChildSink {
+   public:
+    Status OnChild(ChildFile /*child*/) override { return Status::Ok(); }
+    void OnChildFailed(std::string /*name*/, Status /*why*/) override {}
+  };
+
+  // Looks for the child of `parent_chain` on the way to `target_chain`; stops the extractor
+  // once found.
+  class FindingSink final : public extract::ChildSink {
+   public:
+    FindingSink(std::string parent_chain, std::string target_chain)
+        : parent_chain_(std::move(parent_chain)), target_chain_(std::move(target_chain)) {}
+    Status OnChild(ChildFile child) override {
+      std::string chain = parent_chain_;
+      chain += kChainSeparator;
+      chain += child.name;
+      const bool is_on_the_way =
+          target_chain_ == chain ||
+          (target_chain_.compare(0, chain.size(), chain) == 0 &&
+           target_chain_.compare(chain.size(), kChainSeparator.size(), kChainSeparator) == 0);
+      if (!is_on_the_way) return Status::Ok();
+      found_chain_ = std::move(chain);
+      found_ = std::move(child);
+      return Status::LimitExceeded("found");
+    }
+    void OnChildFailed(std::string /*name*/, Status /*why*/) override {}
+    const std::optional<ChildFile>& found() const { return found_; }
+    std::optional<ChildFile>* mutable_found() { return &found_; }
+    const std::string& found_chain() const { return found_chain_; }
+
+   private:
+    std::string parent_chain_, target_chain_, found_chain_;
+    std::optional<ChildFile> found_;
+  };
 
   Status Send(const DocumentRecord& record) {
     auto prepared = index::PrepareDocument(record);
@@ -271,6 +545,10 @@ class Worker {
   std::uint64_t children_ = 0;
   std::uint64_t expanded_bytes_ = 0;
   bool is_pipe_broken_ = false;
+  // OCR: one engine per worker, made on the first page; the document last loaded for it.
+  std::unique_ptr<extract::OcrEngine> ocr_engine_;
+  std::string ocr_languages_;
+  std::string loaded_path_, loaded_chain_, loaded_bytes_;
 };
 
 std::string ChildChain(const Place& parent, const std::string& name) {

@@ -27,6 +27,38 @@ struct Begin {
   std::uint64_t size = 0;
 };
 
+// OCR work on one queued document (store::OcrJob).
+struct OcrTask {
+  enum class Kind { kPage, kMerge };
+  Kind kind = Kind::kPage;
+  std::string doc_id;
+  std::string source_path;  // the source file the document is in
+  std::string chain;        // the document's path chain in it
+  std::string media_type;
+  std::string languages;
+  int page = 0;  // kPage: 0-based page to read
+  // kMerge: the indexed record (EncodeRecord without text) and the pages read.
+  std::string record;
+  std::vector<int> pages;
+  std::vector<std::string> texts;   // parallel to pages
+  std::vector<int> confidences;     // parallel to pages
+  std::vector<std::string> failures;  // why each failed page failed ("page 3: ...")
+};
+
+// A kOcrPage message. page -1 means that a merge failed (error says why).
+struct OcrPageResult {
+  std::string doc_id;
+  int page = 0;
+  std::string text;
+  int confidence = 0;
+  std::string error;  // empty on success
+};
+
+std::string EncodeOcrTask(const OcrTask& task);
+Result<OcrTask> DecodeOcrTask(std::string_view payload);
+std::string EncodeOcrPage(const OcrPageResult& result);
+Result<OcrPageResult> DecodeOcrPage(std::string_view payload);
+
 std::string EncodeTask(const Task& task);
 Result<Task> DecodeTask(std::string_view payload);
 std::string EncodeBegin(const Begin& begin);

@@ -1,3 +1,4 @@
+#include <cstdlib>
 #include <ctime>
 
 #include <sqlite3.h>
@@ -10,7 +11,7 @@ namespace {
 
 using internal::Statement;
 
-constexpr int kStoreFormatVersion = 3;
+constexpr int kStoreFormatVersion = 5;
 constexpr int kBusyTimeoutMs = 10'000;
 
 // Each version's statements; a store at version N runs kMigrations[N..] to reach the newest.
@@ -106,8 +107,90 @@ constexpr const char* kMigrations[] = {
       detail TEXT NOT NULL
     );
     )sql",
+    // OCR: the queue of documents waiting for it, and the cache of its results.
+    R"sql(
+    CREATE TABLE ocr_queue (
+      doc_id TEXT PRIMARY KEY,
+      source_key TEXT NOT NULL,
+      source_path TEXT NOT NULL,
+      chain TEXT NOT NULL,
+      pages TEXT NOT NULL,
+      languages TEXT NOT NULL,
+      record TEXT NOT NULL,
+      added INTEGER NOT NULL
+    );
+    CREATE INDEX ocr_queue_source ON ocr_queue(source_key);
+    CREATE TABLE ocr_cache (
+      content_hash TEXT NOT NULL,
+      page INTEGER NOT NULL,
+      languages TEXT NOT NULL,
+      text TEXT NOT NULL,
+      confidence INTEGER NOT NULL,
+      PRIMARY KEY (content_hash, page, languages)
+    );
+    )sql",
+    // Watch lists (store/watchlists.h): the names `trove xref` looks for.
+    R"sql(
+    CREATE TABLE watch_lists (
+      name TEXT PRIMARY KEY,
+      source TEXT NOT NULL,
+      format TEXT NOT NULL,
+      added INTEGER NOT NULL,
+      entries INTEGER NOT NULL
+    );
+    CREATE TABLE watch_entries (
+      list TEXT NOT NULL,
+      line INTEGER NOT NULL,
+      entry_id TEXT NOT NULL DEFAULT '',
+      schema TEXT NOT NULL DEFAULT '',
+      names TEXT NOT NULL,
+      emails TEXT NOT NULL DEFAULT '',
+      fields TEXT NOT NULL DEFAULT '{}',
+      PRIMARY KEY (list, line)
+    );
+    )sql",
 };
 static_assert(std::size(kMigrations) == kStoreFormatVersion);
+
+std::string JoinPages(const std::vector<int>& pages) {
+  std::string out;
+  for (const int page : pages) (out += out.empty() ? "" : ",") += std::to_string(page);
+  return out;
+}
+
+std::vector<int> SplitPages(const std::string& text) {
+  std::vector<int> pages;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    pages.push_back(std::atoi(text.substr(start, comma - start).c_str()));
+    start = comma + 1;
+  }
+  return pages;
+}
+
+// The queue keeps the binary record as hex: TEXT columns are meant for UTF-8.
+std::string ToHex(const std::string& bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (const char c : bytes) {
+    out += kDigits[static_cast<unsigned char>(c) >> 4];
+    out += kDigits[static_cast<unsigned char>(c) & 0xF];
+  }
+  return out;
+}
+
+std::string FromHex(const std::string& hex) {
+  auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+  std::string out;
+  out.reserve(hex.size() / 2);
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+    out += static_cast<char>((nibble(hex[i]) << 4) | nibble(hex[i + 1]));
+  }
+  return out;
+}
 
 SourceFile ReadSource(const Statement& st) {
   SourceFile s;
@@ -247,7 +330,92 @@ class SqliteStore final : public Store {
   }
 
   Status ForgetSources() override {
-    return Exec("DELETE FROM source_files; DELETE FROM problems;");
+    // The OCR cache stays: it is keyed by content, and a re-ingest reads it.
+    return Exec("DELETE FROM source_files; DELETE FROM problems; DELETE FROM ocr_queue;");
+  }
+
+  Status PutOcrJob(const OcrJob& job) override {
+    Statement st(db_,
+                 "INSERT OR REPLACE INTO ocr_queue (doc_id, source_key, source_path, chain, pages, "
+                 "languages, record, added) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    TROVE_RETURN_IF_ERROR(st.status());
+    st.Bind(1, job.doc_id).Bind(2, job.source_key).Bind(3, job.source_path).Bind(4, job.chain);
+    st.Bind(5, JoinPages(job.pages)).Bind(6, job.languages).Bind(7, ToHex(job.record));
+    st.Bind(8, static_cast<std::int64_t>(std::time(nullptr)));
+    return st.Run();
+  }
+
+  Status DeleteOcrJob(const std::string& doc_id) override {
+    Statement st(db_, "DELETE FROM ocr_queue WHERE doc_id = ?");
+    TROVE_RETURN_IF_ERROR(st.status());
+    st.Bind(1, doc_id);
+    return st.Run();
+  }
+
+  Status DeleteOcrJobsOfSource(const std::string& source_key) override {
+    Statement st(db_, "DELETE FROM ocr_queue WHERE source_key = ?");
+    TROVE_RETURN_IF_ERROR(st.status());
+    st.Bind(1, source_key);
+    return st.Run();
+  }
+
+  Result<std::vector<OcrJob>> ListOcrJobs() override {
+    Statement st(db_,
+                 "SELECT doc_id, source_key, source_path, chain, pages, languages, record "
+                 "FROM ocr_queue ORDER BY added, rowid");
+    TROVE_RETURN_IF_ERROR(st.status());
+    std::vector<OcrJob> out;
+    int rc;
+    while ((rc = st.Step()) == SQLITE_ROW) {
+      out.push_back(OcrJob{st.Text(0), st.Text(1), st.Text(2), st.Text(3), SplitPages(st.Text(4)),
+                           st.Text(5), FromHex(st.Text(6))});
+    }
+    if (rc != SQLITE_DONE) return Status::IOError(std::string("store: ") + sqlite3_errmsg(db_));
+    return out;
+  }
+
+  Result<std::optional<OcrPageText>> FindOcrPage(const std::string& content_hash, int page,
+                                                 const std::string& languages) override {
+    Statement st(db_,
+                 "SELECT text, confidence FROM ocr_cache WHERE content_hash = ? AND page = ? "
+                 "AND languages = ?");
+    TROVE_RETURN_IF_ERROR(st.status());
+    st.Bind(1, content_hash).Bind(2, static_cast<std::int64_t>(page)).Bind(3, languages);
+    const int rc = st.Step();
+    if (rc == SQLITE_ROW) {
+      return std::optional<OcrPageText>(OcrPageText{st.Text(0), static_cast<int>(st.Int(1))});
+    }
+    if (rc == SQLITE_DONE) return std::optional<OcrPageText>();
+    return Status::IOError(std::string("store: ") + sqlite3_errmsg(db_));
+  }
+
+  Status PutOcrPage(const std::string& content_hash, int page, const std::string& languages,
+                    const OcrPageText& page_text) override {
+    Statement st(db_,
+                 "INSERT OR REPLACE INTO ocr_cache (content_hash, page, languages, text, "
+                 "confidence) VALUES (?, ?, ?, ?, ?)");
+    TROVE_RETURN_IF_ERROR(st.status());
+    st.Bind(1, content_hash).Bind(2, static_cast<std::int64_t>(page)).Bind(3, languages);
+    st.Bind(4, page_text.text).Bind(5, static_cast<std::int64_t>(page_text.confidence));
+    return st.Run();
+  }
+
+  Result<OcrCounts> CountOcr() override {
+    OcrCounts counts;
+    {
+      Statement st(db_, "SELECT pages FROM ocr_queue");
+      TROVE_RETURN_IF_ERROR(st.status());
+      int rc;
+      while ((rc = st.Step()) == SQLITE_ROW) {
+        ++counts.queued_documents;
+        counts.queued_pages += SplitPages(st.Text(0)).size();
+      }
+      if (rc != SQLITE_DONE) return Status::IOError(std::string("store: ") + sqlite3_errmsg(db_));
+    }
+    Statement st(db_, "SELECT COUNT(*) FROM ocr_cache");
+    TROVE_RETURN_IF_ERROR(st.status());
+    if (st.Step() == SQLITE_ROW) counts.cached_pages = static_cast<std::uint64_t>(st.Int(0));
+    return counts;
   }
 
   Status PutEntityRule(const EntityRule& rule) override {

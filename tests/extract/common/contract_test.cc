@@ -46,6 +46,19 @@ const std::vector<ContractCase>& Cases() {
       {"csv", "text/csv", "../shared/data/hostile-docs/tika/testCSV.csv"},
       {"archive", "application/zip", "../shared/data/hostile-docs/ingest-file/test-documents.zip"},
       {"text", "text/plain", "../shared/data/hostile-docs/ingest-file/non_utf.txt"},
+      {"msg", "application/vnd.ms-outlook",
+       "../shared/data/hostile-docs/tika/testMSG_att_msg.msg"},
+      {"pst", "application/vnd.ms-outlook-pst",
+       "../shared/data/hostile-docs/ingest-file/testPST.pst"},
+      {"legacy_word", "application/msword", "../shared/data/hostile-docs/tika/testWORD.doc"},
+      {"legacy_excel", "application/vnd.ms-excel",
+       "../shared/data/hostile-docs/tika/testEXCEL.xls"},
+      {"legacy_powerpoint", "application/vnd.ms-powerpoint",
+       "../shared/data/hostile-docs/tika/testPPT.ppt"},
+      {"epub", "application/epub+zip", "../shared/data/hostile-docs/tika/testEPUB.epub"},
+      {"mhtml", "multipart/related",
+       "../shared/data/hostile-docs/tika/testUserDefinedCharset.mhtml"},
+      {"smime", "application/pkcs7-mime", "../shared/data/hostile-docs/tika/test.xml.p7m"},
   };
   return cases;
 }

@@ -64,6 +64,17 @@ TEST(EmailExtractor, ReadsHeaders) {
   EXPECT_TRUE(sink.children.empty());
 }
 
+TEST(EmailExtractor, KeepsTheNameOfAnEmptyGroup) {
+  const std::string message =
+      "From: a@example.org\r\nTo: undisclosed-recipients:;\r\nCc: Team: b@example.org;\r\n"
+      "Subject: s\r\n\r\nbody\r\n";
+  RecordingSink sink;
+  Result<Extraction> extraction = Extract(message, sink);
+  ASSERT_TRUE(extraction.ok()) << extraction.status().ToString();
+  EXPECT_EQ(extraction->to, std::vector<std::string>{"undisclosed-recipients"});
+  EXPECT_EQ(extraction->cc, std::vector<std::string>{"b@example.org"});  // members, not the name
+}
+
 TEST(EmailExtractor, DecodesBodyCharsetAndTransferEncoding) {
   const std::string message =
       "From: a@example.com\r\nSubject: x\r\n"
