@@ -19,19 +19,11 @@
 #include "index/index.h"
 #include "pipeline/ingest.h"
 #include "query/search.h"
+#include "server/views.h"
 #include "store/store.h"
 
 namespace trove::cli {
 namespace {
-
-constexpr int kExitError = 1;
-constexpr int kExitUsage = 2;
-
-int Fail(const Status& status) {
-  std::fprintf(stderr, "trove: %s\n",
-               status.message().empty() ? status.ToString().c_str() : status.message().c_str());
-  return status.Is(StatusCode::kInvalidArgument) ? kExitUsage : kExitError;
-}
 
 bool IsTerminal(FILE* f) { return isatty(fileno(f)) == 1; }
 
@@ -99,13 +91,14 @@ int IngestCommand(const pipeline::IngestOptions& options) {
               static_cast<unsigned long long>(p.documents),
               static_cast<unsigned long long>(p.document_failures));
   if (p.ocr_pages + p.ocr_cache_hits + p.ocr_documents > 0) {
-    std::printf("  ocr      %llu pages read (%.2f pages/s, %llu failed), %llu from the cache, "
-                "%llu documents enriched\n",
-                static_cast<unsigned long long>(p.ocr_pages),
-                p.ocr_seconds > 0 ? static_cast<double>(p.ocr_pages) / p.ocr_seconds : 0.0,
-                static_cast<unsigned long long>(p.ocr_page_failures),
-                static_cast<unsigned long long>(p.ocr_cache_hits),
-                static_cast<unsigned long long>(p.ocr_documents));
+    std::printf(
+        "  ocr      %llu pages read (%.2f pages/s, %llu failed), %llu from the cache, "
+        "%llu documents enriched\n",
+        static_cast<unsigned long long>(p.ocr_pages),
+        p.ocr_seconds > 0 ? static_cast<double>(p.ocr_pages) / p.ocr_seconds : 0.0,
+        static_cast<unsigned long long>(p.ocr_page_failures),
+        static_cast<unsigned long long>(p.ocr_cache_hits),
+        static_cast<unsigned long long>(p.ocr_documents));
   }
   if (p.failed + p.document_failures > 0) {
     std::printf("see what failed and why: trove failures --collection %s\n",
@@ -132,32 +125,7 @@ int Search(const std::string& collection, const std::string& query, query::Searc
   auto response = query::Search(**reader, query, options);
   if (!response.ok()) return Fail(response.status());
   if (as_json) {
-    nlohmann::json hits = nlohmann::json::array();
-    for (const query::SearchHit& h : response->hits) {
-      const DocumentRecord& r = h.hit.doc.record;
-      hits.push_back({{"id", h.hit.id},
-                      {"path", r.occurrence.path},
-                      {"title", r.extraction.title.empty() ? r.name : r.extraction.title},
-                      {"type", r.type},
-                      {"date", IsoDate(r.extraction.date)},
-                      {"score", h.hit.score},
-                      {"snippet", h.snippet.RenderHtml()}});
-    }
-    nlohmann::json out = {{"total", response->total},
-                          {"total_is_exact", response->is_total_exact},
-                          {"query", response->parsed},
-                          {"hits", hits}};
-    if (!response->notice.empty()) out["notice"] = response->notice;
-    if (options.want_facets) {
-      nlohmann::json facets = nlohmann::json::object();
-      for (const auto& [name, values] : response->facets) {
-        nlohmann::json counts = nlohmann::json::object();
-        for (const auto& v : values) counts[v.value] = v.count;
-        facets[name] = counts;
-      }
-      out["facets"] = facets;
-    }
-    std::printf("%s\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    std::printf("%s\n", server::SearchView(*response, 2).c_str());
     return 0;
   }
   const bool is_tty = IsTerminal(stdout);
@@ -198,8 +166,8 @@ int Search(const std::string& collection, const std::string& query, query::Searc
 
 // "text of 2 pages read by OCR (eng+fra), mean confidence 91%", or "" without OCR.
 std::string OcrSummary(const OcrInfo& ocr) {
-  const std::string pages = std::to_string(ocr.pages.size()) +
-                            (ocr.pages.size() == 1 ? " page" : " pages");
+  const std::string pages =
+      std::to_string(ocr.pages.size()) + (ocr.pages.size() == 1 ? " page" : " pages");
   std::string out;
   switch (ocr.state) {
     case OcrInfo::State::kNone:
@@ -237,16 +205,7 @@ int Show(const std::string& collection, const std::string& id, bool as_json) {
     if (kid.ok()) kids.push_back(std::move(kid).value());
   }
   if (as_json) {
-    nlohmann::json out = DocumentJson(*doc, /*with_text=*/true);
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& kid : kids) {
-      list.push_back({{"id", kid.record.id},
-                      {"name", kid.record.name},
-                      {"type", kid.record.type},
-                      {"state", std::string(DocStateName(kid.record.state))}});
-    }
-    out["children"] = list;
-    std::printf("%s\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    std::printf("%s\n", server::DocumentView(*doc, kids, {}, 2).c_str());
     return 0;
   }
   const DocumentRecord& r = doc->record;
@@ -306,70 +265,47 @@ int Show(const std::string& collection, const std::string& id, bool as_json) {
 int StatusCommand(const std::string& collection, bool as_json) {
   auto store = store::Store::Open(StorePath(collection));
   if (!store.ok()) return Fail(store.status());
-  auto by_state = (*store)->CountSourcesByState();
-  if (!by_state.ok()) return Fail(by_state.status());
-  auto last_run = (*store)->LastRun();
-  if (!last_run.ok()) return Fail(last_run.status());
-  auto ocr = (*store)->CountOcr();
-  if (!ocr.ok()) return Fail(ocr.status());
-  index::IndexStats stats;
+  std::optional<index::IndexStats> stats;
   if (auto reader = index::Reader::Open(IndexDir(collection)); reader.ok()) {
     auto s = (*reader)->Stats();
     if (!s.ok()) return Fail(s.status());
     stats = *s;
   }
-  std::uint64_t sources = 0;
-  for (const auto& [state, count] : *by_state) sources += count;
-  nlohmann::json states = {{"indexed", 0}, {"failed", 0}, {"skipped", 0}};
-  for (const auto& [state, count] : *by_state) states[state] = count;
-  nlohmann::json out = {{"collection", collection},
-                        {"source_files", sources},
-                        {"documents", stats.documents},
-                        {"by_state", states},
-                        {"documents_by_state", stats.by_state},
-                        {"by_type", stats.by_type},
-                        {"by_lang", stats.by_lang},
-                        {"ocr_queue", {{"documents", ocr->queued_documents},
-                                       {"pages", ocr->queued_pages},
-                                       {"cached_pages", ocr->cached_pages}}}};
-  if (*last_run) {
-    const store::Run& run = **last_run;
-    out["last_run"] = {{"id", run.id},
-                       {"started", IsoDate(run.started)},
-                       {"finished", run.finished ? IsoDate(run.finished) : ""},
-                       {"state", run.finished ? run.state : "interrupted or running"},
-                       {"summary", nlohmann::json::parse(run.summary_json, nullptr, false)}};
-  }
+  auto view = server::StatusView(collection, **store, stats ? &*stats : nullptr, 2);
+  if (!view.ok()) return Fail(view.status());
   if (as_json) {
-    std::printf("%s\n", out.dump(2).c_str());
+    std::printf("%s\n", view->c_str());
     return 0;
   }
+  // The text form reads the same figures as the JSON.
+  const nlohmann::json out = nlohmann::json::parse(*view);
   std::printf("collection   %s\n", collection.c_str());
-  std::printf("source files %llu:", static_cast<unsigned long long>(sources));
-  for (const auto& [state, count] : states.items())
+  std::printf("source files %s:", out["source_files"].dump().c_str());
+  for (const auto& [state, count] : out["by_state"].items())
     std::printf(" %s %s", state.c_str(), count.dump().c_str());
-  std::printf("\ndocuments    %llu\n", static_cast<unsigned long long>(stats.documents));
-  auto print_counts = [](const char* name, const std::map<std::string, std::uint64_t>& counts) {
+  std::printf("\ndocuments    %s\n", out["documents"].dump().c_str());
+  auto print_counts = [](const char* name, const nlohmann::json& counts) {
     std::vector<std::pair<std::uint64_t, std::string>> sorted;
-    for (const auto& [k, v] : counts) sorted.emplace_back(v, k);
+    for (const auto& [k, v] : counts.items()) sorted.emplace_back(v.get<std::uint64_t>(), k);
     std::sort(sorted.rbegin(), sorted.rend());
     std::printf("%-12s", name);
     for (const auto& [v, k] : sorted)
       std::printf(" %s %llu", k.c_str(), static_cast<unsigned long long>(v));
     std::printf("\n");
   };
-  print_counts("by type", stats.by_type);
-  print_counts("by language", stats.by_lang);
-  std::printf("ocr queue    %llu documents (%llu pages) waiting; %llu pages in the OCR cache\n",
-              static_cast<unsigned long long>(ocr->queued_documents),
-              static_cast<unsigned long long>(ocr->queued_pages),
-              static_cast<unsigned long long>(ocr->cached_pages));
-  if (*last_run) {
-    const store::Run& run = **last_run;
-    std::printf("last run     #%lld started %s, %s\n", static_cast<long long>(run.id),
-                IsoDate(run.started).c_str(),
-                run.finished ? ("finished " + IsoDate(run.finished)).c_str()
-                             : "did not finish (run the same ingest again to resume)");
+  print_counts("by type", out["by_type"]);
+  print_counts("by language", out["by_lang"]);
+  const nlohmann::json& ocr = out["ocr_queue"];
+  std::printf("ocr queue    %s documents (%s pages) waiting; %s pages in the OCR cache\n",
+              ocr["documents"].dump().c_str(), ocr["pages"].dump().c_str(),
+              ocr["cached_pages"].dump().c_str());
+  if (out.contains("last_run")) {
+    const nlohmann::json& run = out["last_run"];
+    const std::string finished = run["finished"];
+    std::printf("last run     #%s started %s, %s\n", run["id"].dump().c_str(),
+                run["started"].get<std::string>().c_str(),
+                finished.empty() ? "did not finish (run the same ingest again to resume)"
+                                 : ("finished " + finished).c_str());
   }
   return 0;
 }
@@ -380,14 +316,7 @@ int Failures(const std::string& collection, bool as_json) {
   auto problems = (*store)->ListProblems();
   if (!problems.ok()) return Fail(problems.status());
   if (as_json) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& p : *problems) {
-      out.push_back({{"path", p.path},
-                     {"state", p.state},
-                     {"reason", p.reason},
-                     {"media_type", p.media_type}});
-    }
-    std::printf("%s\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    std::printf("%s\n", server::FailuresView(*problems, 2).c_str());
     return 0;
   }
   if (problems->empty()) {
@@ -413,13 +342,7 @@ int Entities(const std::string& collection, index::EntityQuery query, bool as_js
   auto entities = (*reader)->Entities(query);
   if (!entities.ok()) return Fail(entities.status());
   if (as_json) {
-    nlohmann::json list = nlohmann::json::array();
-    for (const index::EntityCount& e : *entities) {
-      list.push_back({{"type", e.type}, {"value", e.value}, {"documents", e.documents}});
-    }
-    nlohmann::json out = {{"entities", std::move(list)}};
-    if (!query.with.empty()) out["with"] = query.with;
-    std::printf("%s\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    std::printf("%s\n", server::EntitiesView(*entities, query.with, 2).c_str());
     return 0;
   }
   if (entities->empty()) {

@@ -1,24 +1,20 @@
 #include "cli/serve.h"
 
-#include <termios.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <iostream>
 #include <memory>
 #include <string>
 
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli/format.h"
 #include "core/collection.h"
 #include "server/server.h"
 #include "store/workspace.h"
 
 namespace trove::cli {
 namespace {
-
-int Fail(const Status& status) {
-  std::fprintf(stderr, "trove: %s\n", status.message().c_str());
-  return status.Is(StatusCode::kInvalidArgument) ? 2 : 1;
-}
 
 // A line of standard input; echo is off when it is a terminal.
 std::string ReadSecret(const char* prompt) {
@@ -124,9 +120,10 @@ std::function<std::optional<int>()> AddServeCommands(CLI::App& app) {
   auto* serve = app.add_subcommand("serve", "the web UI and JSON API (docs/api.md)");
   serve->add_option("--collection", state->collection, "collection directory")
       ->capture_default_str();
-  serve->add_option("--host", state->serve.host,
-                    "address to listen on; anything but 127.0.0.1 shares the collection with "
-                    "the network: add accounts first (trove user add)")
+  serve
+      ->add_option("--host", state->serve.host,
+                   "address to listen on; anything but 127.0.0.1 shares the collection with "
+                   "the network: add accounts first (trove user add)")
       ->capture_default_str();
   serve->add_option("--port", state->serve.port, "port (0: any free port)")->capture_default_str();
   serve->add_option("--web", state->serve.web_dir, "the built web UI (default: web/dist)");

@@ -20,14 +20,6 @@
 namespace trove::cli {
 namespace {
 
-constexpr int kExitError = 1;
-constexpr int kExitUsage = 2;
-
-int Fail(const Status& status) {
-  std::fprintf(stderr, "trove: %s\n",
-               status.message().empty() ? status.ToString().c_str() : status.message().c_str());
-  return status.Is(StatusCode::kInvalidArgument) ? kExitUsage : kExitError;
-}
 
 struct WatchOptions {
   std::string collection = kDefaultCollection;

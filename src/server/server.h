@@ -21,9 +21,9 @@ namespace trove::server {
 struct ServeOptions {
   std::string collection;
   std::string host = "127.0.0.1";
-  int port = 8080;            // 0: any free port
-  std::string web_dir;        // the built UI (web/dist); empty: the one beside the sources
-  int threads = 8;            // requests served at once
+  int port = 8080;      // 0: any free port
+  std::string web_dir;  // the built UI (web/dist); empty: the one beside the sources
+  int threads = 8;      // requests served at once
   std::size_t max_body_bytes = 4u << 20;  // a larger request body is refused with 413
 };
 

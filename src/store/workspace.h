@@ -112,8 +112,7 @@ class Workspace {
 
   virtual Status Audit(const AuditEntry& entry) = 0;
   // The newest entries first.
-  virtual Result<std::vector<AuditEntry>> ListAudit(std::uint64_t offset,
-                                                    std::uint64_t limit) = 0;
+  virtual Result<std::vector<AuditEntry>> ListAudit(std::uint64_t offset, std::uint64_t limit) = 0;
 };
 
 }  // namespace trove::store

@@ -143,9 +143,9 @@ Status ExportRoute(Call& call) {
     for (const auto& f : r.extraction.from) from += (from.empty() ? "" : "; ") + f;
     csv += CsvField(h.hit.id) + "," +
            CsvField(r.extraction.title.empty() ? r.name : r.extraction.title) + "," +
-           CsvField(r.type) + "," + CsvField(IsoDate(r.extraction.date)) + "," +
-           CsvField(r.lang) + "," + std::to_string(r.size) + "," + CsvField(from) + "," +
-           CsvField(r.occurrence.path) + "," + std::to_string(h.hit.score) + "\r\n";
+           CsvField(r.type) + "," + CsvField(IsoDate(r.extraction.date)) + "," + CsvField(r.lang) +
+           "," + std::to_string(r.size) + "," + CsvField(from) + "," + CsvField(r.occurrence.path) +
+           "," + std::to_string(h.hit.score) + "\r\n";
   }
   call.res.set_header("Content-Disposition", "attachment; filename=\"trove-export.csv\"");
   call.res.set_content(csv, "text/csv; charset=utf-8");
@@ -216,8 +216,7 @@ Status DocumentRoute(Call& call) {
     query::ParseOptions parse;
     parse.is_exact = call.Query("exact") == "1";
     TROVE_ASSIGN_OR_RETURN(index::QueryNode node, query::Parse(q, parse));
-    highlights =
-        query::Highlighter(node).Matches(doc.record.extraction.text, doc.record.lang);
+    highlights = query::Highlighter(node).Matches(doc.record.extraction.text, doc.record.lang);
   }
   Json out = DocumentJson(doc, children, highlights);
   TROVE_ASSIGN_OR_RETURN(auto workspace, call.services.workspaces.Take());
@@ -356,8 +355,7 @@ Status AddNoteRoute(Call& call) {
   }
   const std::string text = body["text"];
   if (text.size() > kMaxNoteBytes) {
-    return Status::InvalidArgument("a note is at most " + std::to_string(kMaxNoteBytes) +
-                                   " bytes");
+    return Status::InvalidArgument("a note is at most " + std::to_string(kMaxNoteBytes) + " bytes");
   }
   const std::string& id = call.Param("id");
   TROVE_RETURN_IF_ERROR(RequireDocument(call, id));
@@ -384,8 +382,11 @@ Status DeleteNoteRoute(Call& call) {
   if (!note) return Status::NotFound("no note " + std::to_string(id));
   // An editor deletes their own notes; an admin anyone's.
   if (call.role < Role::kAdmin && note->user != call.user) {
-    call.Send({{"error", {{"status", 403}, {"message", "only its author or an admin may delete "
-                                                       "this note"}}}},
+    call.Send({{"error",
+                {{"status", 403},
+                 {"message",
+                  "only its author or an admin may delete "
+                  "this note"}}}},
               403);
     return Status::Ok();
   }
@@ -442,8 +443,8 @@ Status StatusRoute(Call& call) {
     return reader.status();
   }
   TROVE_ASSIGN_OR_RETURN(auto store, call.services.stores.Take());
-  TROVE_ASSIGN_OR_RETURN(Json out, StatusJson(call.services.options.collection, *store,
-                                              stats ? &*stats : nullptr));
+  TROVE_ASSIGN_OR_RETURN(
+      Json out, StatusJson(call.services.options.collection, *store, stats ? &*stats : nullptr));
   call.Send(out);
   return Status::Ok();
 }
@@ -471,15 +472,16 @@ Status SavedSearchesRoute(Call& call) {
 
 Status SaveSearchRoute(Call& call) {
   TROVE_ASSIGN_OR_RETURN(Json body, call.Body({"name", "query"}));
-  if (!body.contains("name") || !body["name"].is_string() || body["name"].get<std::string>().empty()) {
+  if (!body.contains("name") || !body["name"].is_string() ||
+      body["name"].get<std::string>().empty()) {
     return Status::InvalidArgument("a saved search needs \"name\", a non-empty string");
   }
   if (!body.contains("query") || !body["query"].is_object()) {
     return Status::InvalidArgument("a saved search needs \"query\", an object (q, filters...)");
   }
   TROVE_ASSIGN_OR_RETURN(auto workspace, call.services.workspaces.Take());
-  TROVE_ASSIGN_OR_RETURN(std::int64_t id,
-                         workspace->SaveSearch({0, call.user, body["name"], body["query"].dump(), 0}));
+  TROVE_ASSIGN_OR_RETURN(std::int64_t id, workspace->SaveSearch({0, call.user, body["name"],
+                                                                 body["query"].dump(), 0}));
   call.Send({{"id", id}, {"name", body["name"]}, {"query", body["query"]}}, 201);
   return Status::Ok();
 }
@@ -497,8 +499,8 @@ Status UsersRoute(Call& call) {
   TROVE_ASSIGN_OR_RETURN(auto users, workspace->ListUsers());
   Json out = Json::array();
   for (const auto& u : users) {
-    out.push_back({{"name", u.name}, {"role", store::RoleName(u.role)},
-                   {"created", IsoDate(u.created)}});
+    out.push_back(
+        {{"name", u.name}, {"role", store::RoleName(u.role)}, {"created", IsoDate(u.created)}});
   }
   call.Send({{"users", std::move(out)}});
   return Status::Ok();
@@ -569,11 +571,11 @@ Status RoutesRoute(Call& call) {
   return Status::Ok();
 }
 
-Route Make(std::string method, std::string pattern, Role role, std::string summary,
-           Handler handler, bool is_public = false) {
-  return Route{RouteInfo{std::move(method), std::move(pattern), is_public, role,
-                         std::move(summary)},
-               std::move(handler)};
+Route Make(std::string method, std::string pattern, Role role, std::string summary, Handler handler,
+           bool is_public = false) {
+  return Route{
+      RouteInfo{std::move(method), std::move(pattern), is_public, role, std::move(summary)},
+      std::move(handler)};
 }
 
 }  // namespace
@@ -599,10 +601,8 @@ std::vector<Route> ApiRoutes() {
       Make("GET", "/api/documents/{id}/original", reader, "the original file, as an attachment",
            OriginalRoute),
       Make("POST", "/api/documents/{id}/tags", editor, "tag a document", AddTagRoute),
-      Make("DELETE", "/api/documents/{id}/tags/{tag}", editor, "untag a document",
-           RemoveTagRoute),
-      Make("POST", "/api/documents/{id}/notes", editor, "add a note to a document",
-           AddNoteRoute),
+      Make("DELETE", "/api/documents/{id}/tags/{tag}", editor, "untag a document", RemoveTagRoute),
+      Make("POST", "/api/documents/{id}/notes", editor, "add a note to a document", AddNoteRoute),
       Make("DELETE", "/api/notes/{note}", editor, "delete a note", DeleteNoteRoute),
       Make("PUT", "/api/documents/{id}/star", reader, "star a document (for oneself)",
            [](Call& c) { return StarRoute(c, true); }),

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/status.h"
+#include "core/time.h"
 #include "index/index.h"
 #include "server/server.h"
 #include "store/store.h"
@@ -112,9 +113,6 @@ struct Route {
 
 // The API's routes (api.cc), in the order they are matched.
 std::vector<Route> ApiRoutes();
-
-// "2012-03-04T05:06:07Z", or "" when there is no date.
-std::string IsoDate(std::optional<std::int64_t> seconds);
 
 // A document id: 32 lower-case hex digits. Anything else is refused before it reaches a reader.
 bool IsDocumentId(const std::string& text);

@@ -167,13 +167,13 @@ bool IsAllowedHost(const httplib::Request& req, const ServeOptions& options, int
   std::string host = req.get_header_value("Host");
   if (host.empty()) return true;  // HTTP/1.0 clients
   const std::string suffix = ":" + std::to_string(port);
-  if (host.size() > suffix.size() && host.compare(host.size() - suffix.size(), suffix.size(),
-                                                  suffix) == 0) {
+  if (host.size() > suffix.size() &&
+      host.compare(host.size() - suffix.size(), suffix.size(), suffix) == 0) {
     host.resize(host.size() - suffix.size());
   }
   if (host == options.host) return true;
-  const bool is_loopback = options.host == "127.0.0.1" || options.host == "localhost" ||
-                           options.host == "::1";
+  const bool is_loopback =
+      options.host == "127.0.0.1" || options.host == "localhost" || options.host == "::1";
   if (is_loopback) return host == "127.0.0.1" || host == "localhost" || host == "[::1]";
   return options.host == "0.0.0.0" || options.host == "::";
 }
@@ -310,8 +310,8 @@ void Dispatch(ServerState& state, int port, const httplib::Request& req, httplib
     }
     if (user && !route->info.is_public && user->role < route->info.role) {
       SendError(res, 403,
-                std::string("this needs the ") + store::RoleName(route->info.role) +
-                    " role; " + user->name + " is " + store::RoleName(user->role));
+                std::string("this needs the ") + store::RoleName(route->info.role) + " role; " +
+                    user->name + " is " + store::RoleName(user->role));
       return;
     }
   } else {
@@ -358,8 +358,7 @@ std::string MediaTypeOf(const std::filesystem::path& path) {
 }
 
 // A file of the built UI; any path that is not a file is the single-page app's index.html.
-void ServeStatic(const ServeOptions& options, const httplib::Request& req,
-                 httplib::Response& res) {
+void ServeStatic(const ServeOptions& options, const httplib::Request& req, httplib::Response& res) {
   SetSecurityHeaders(res);
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -411,8 +410,8 @@ Result<Json> Call::Body(const std::vector<std::string>& allowed) const {
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       std::string known;
       for (const auto& a : allowed) known += (known.empty() ? "" : ", ") + a;
-      return Status::InvalidArgument("unknown field \"" + key + "\" (this request takes " +
-                                     known + ")");
+      return Status::InvalidArgument("unknown field \"" + key + "\" (this request takes " + known +
+                                     ")");
     }
   }
   return body;
@@ -425,19 +424,9 @@ void Call::Send(const Json& value, int status) const {
 
 void Call::Audit(const std::string& action, const std::string& detail) const {
   auto workspace = services.workspaces.Take();
-  Status status = workspace.ok() ? (*workspace)->Audit({0, 0, user, action, detail})
-                                 : workspace.status();
+  Status status =
+      workspace.ok() ? (*workspace)->Audit({0, 0, user, action, detail}) : workspace.status();
   if (!status.ok()) std::fprintf(stderr, "trove serve: audit log: %s\n", status.message().c_str());
-}
-
-std::string IsoDate(std::optional<std::int64_t> seconds) {
-  if (!seconds) return {};
-  const std::time_t t = static_cast<std::time_t>(*seconds);
-  std::tm tm{};
-  if (gmtime_r(&t, &tm) == nullptr) return {};
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 bool IsDocumentId(const std::string& text) {
@@ -504,17 +493,17 @@ Status Serve(const ServeOptions& given,
   server.Delete("/api/.*", api);
   server.Patch("/api/.*", api);
   server.Get(".*", page);
-  server.set_exception_handler([](const httplib::Request&, httplib::Response& res,
-                                  std::exception_ptr error) {
-    std::string what = "internal error";
-    try {
-      std::rethrow_exception(error);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-    }
-    internal::SendError(res, 500, what);
-  });
+  server.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr error) {
+        std::string what = "internal error";
+        try {
+          std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        internal::SendError(res, 500, what);
+      });
   server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
     internal::SetSecurityHeaders(res);

@@ -108,7 +108,8 @@ Json DocumentJson(const index::StoredDocument& doc,
        {{"state", std::string(OcrStateName(r.ocr.state))},
         {"pages", r.ocr.pages},
         {"mean_confidence", r.ocr.mean_confidence},
-        {"languages", r.ocr.languages}}},
+        {"languages", r.ocr.languages},
+        {"reason", r.ocr.reason}}},
       {"text", ex.text},
       {"entities", std::move(mentions)},
       {"children", std::move(kids)},
@@ -120,10 +121,8 @@ Json DocumentJson(const index::StoredDocument& doc,
 Json FailuresJson(const std::vector<store::Problem>& problems) {
   Json out = Json::array();
   for (const auto& p : problems) {
-    out.push_back({{"path", p.path},
-                   {"state", p.state},
-                   {"reason", p.reason},
-                   {"media_type", p.media_type}});
+    out.push_back(
+        {{"path", p.path}, {"state", p.state}, {"reason", p.reason}, {"media_type", p.media_type}});
   }
   return out;
 }
@@ -142,6 +141,7 @@ Result<Json> StatusJson(const std::string& collection, store::Store& store,
                         const index::IndexStats* stats) {
   TROVE_ASSIGN_OR_RETURN(auto by_state, store.CountSourcesByState());
   TROVE_ASSIGN_OR_RETURN(std::optional<store::Run> last_run, store.LastRun());
+  TROVE_ASSIGN_OR_RETURN(auto ocr, store.CountOcr());
   const index::IndexStats none;
   if (stats == nullptr) stats = &none;
   std::uint64_t sources = 0;
@@ -154,7 +154,11 @@ Result<Json> StatusJson(const std::string& collection, store::Store& store,
               {"by_state", states},
               {"documents_by_state", stats->by_state},
               {"by_type", stats->by_type},
-              {"by_lang", stats->by_lang}};
+              {"by_lang", stats->by_lang},
+              {"ocr_queue",
+               {{"documents", ocr.queued_documents},
+                {"pages", ocr.queued_pages},
+                {"cached_pages", ocr.cached_pages}}}};
   if (last_run) {
     const store::Run& run = *last_run;
     out["last_run"] = {{"id", run.id},

@@ -50,6 +50,10 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
+// A further connection to the store at `path` (busy timeout set), after Store::Open has created
+// or migrated it: the store owns the schema. The caller closes it (sqlite3_close_v2).
+Result<sqlite3*> OpenConnection(const std::string& path);
+
 // Runs `sql` (one or more statements without results).
 Status Exec(sqlite3* db, const char* sql);
 

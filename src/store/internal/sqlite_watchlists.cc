@@ -11,8 +11,6 @@ namespace {
 
 using internal::Statement;
 
-constexpr int kBusyTimeoutMs = 10'000;
-
 // Names and e-mail addresses are kept one per line: the parser collapses every whitespace run,
 // line breaks included, into one space.
 std::string JoinLines(const std::vector<std::string>& values) {
@@ -160,17 +158,7 @@ class SqliteWatchLists final : public WatchLists {
 }  // namespace
 
 Result<std::unique_ptr<WatchLists>> WatchLists::Open(const std::string& path) {
-  // The store owns the schema: opening it creates or migrates the database first.
-  TROVE_RETURN_IF_ERROR(Store::Open(path).status());
-  sqlite3* db = nullptr;
-  const int rc =
-      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
-  if (rc != SQLITE_OK) {
-    std::string msg = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
-    sqlite3_close_v2(db);
-    return Status::IOError("cannot open store " + path + ": " + msg);
-  }
-  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  TROVE_ASSIGN_OR_RETURN(sqlite3* db, internal::OpenConnection(path));
   return std::unique_ptr<WatchLists>(std::make_unique<SqliteWatchLists>(db));
 }
 

@@ -11,8 +11,6 @@ namespace {
 
 using internal::Statement;
 
-constexpr int kBusyTimeoutMs = 10'000;
-
 class SqliteWorkspace final : public Workspace {
  public:
   explicit SqliteWorkspace(sqlite3* db) : db_(db) {}
@@ -141,8 +139,7 @@ class SqliteWorkspace final : public Workspace {
     TROVE_RETURN_IF_ERROR(st.status());
     st.Bind(1, id).Bind(2, user);
     TROVE_RETURN_IF_ERROR(st.Run());
-    if (sqlite3_changes(db_) == 0)
-      return Status::NotFound("no saved search " + std::to_string(id));
+    if (sqlite3_changes(db_) == 0) return Status::NotFound("no saved search " + std::to_string(id));
     return Status::Ok();
   }
 
@@ -188,9 +185,8 @@ class SqliteWorkspace final : public Workspace {
   Result<std::uint64_t> CountUsers() override {
     Statement st(db_, "SELECT COUNT(*) FROM users");
     TROVE_RETURN_IF_ERROR(st.status());
-    TROVE_ASSIGN_OR_RETURN(auto rows, Rows<std::int64_t>(st, [](const Statement& r) {
-                             return r.Int(0);
-                           }));
+    TROVE_ASSIGN_OR_RETURN(auto rows,
+                           Rows<std::int64_t>(st, [](const Statement& r) { return r.Int(0); }));
     return rows.empty() ? 0 : static_cast<std::uint64_t>(rows.front());
   }
 
@@ -199,8 +195,11 @@ class SqliteWorkspace final : public Workspace {
                  "INSERT OR REPLACE INTO sessions (token_hash, user, csrf, created, expires) "
                  "VALUES (?, ?, ?, ?, ?)");
     TROVE_RETURN_IF_ERROR(st.status());
-    st.Bind(1, s.token_hash).Bind(2, s.user).Bind(3, s.csrf).Bind(4, Now(s.created)).Bind(5,
-                                                                                         s.expires);
+    st.Bind(1, s.token_hash)
+        .Bind(2, s.user)
+        .Bind(3, s.csrf)
+        .Bind(4, Now(s.created))
+        .Bind(5, s.expires);
     return st.Run();
   }
 
@@ -301,17 +300,7 @@ std::optional<Role> ParseRole(const std::string& name) {
 }
 
 Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path) {
-  // The store owns the schema: opening it creates or migrates the database first.
-  TROVE_RETURN_IF_ERROR(Store::Open(path).status());
-  sqlite3* db = nullptr;
-  const int rc =
-      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
-  if (rc != SQLITE_OK) {
-    std::string msg = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
-    sqlite3_close_v2(db);
-    return Status::IOError("cannot open store " + path + ": " + msg);
-  }
-  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  TROVE_ASSIGN_OR_RETURN(sqlite3 * db, internal::OpenConnection(path));
   return std::unique_ptr<Workspace>(std::make_unique<SqliteWorkspace>(db));
 }
 
