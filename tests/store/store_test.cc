@@ -327,7 +327,7 @@ TEST_F(StoreTest, UpgradesAVersionOneStoreKeepingItsLedger) {
 TEST_F(StoreTest, OcrJobsAreQueuedListedInOrderAndDropped) {
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
-  const std::string record("\x82\x00binary\xff", 10);
+  const std::string record("\x82\x00" "binary" "\xff", 9);  // "\x00b" would be one escape
   const OcrJob scan{"id1", "key1", "/leak/scan.pdf", "/leak/scan.pdf", {0, 2, 7}, "eng+fra", record};
   const OcrJob image{"id2", "key2", "/leak/a.zip", "/leak/a.zip!/x.png", {0}, "eng", "r"};
   ASSERT_TRUE(store->PutOcrJob(scan).ok());

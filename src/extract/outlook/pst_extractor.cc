@@ -353,6 +353,14 @@ class PstExtractor final : public Extractor {
   }
 
   Result<Extraction> Extract(const Input& input, ChildSink& children) const override {
+    // Debian's libbfio reads a whole header-sized block from a memory range without clamping it
+    // to the range (found by ASan on a 100-byte input): refuse what cannot hold a PST header
+    // and its first pages. A real store is never this small.
+    constexpr std::size_t kMinPstBytes = 4096;
+    if (input.bytes.size() < kMinPstBytes) {
+      return Status::Corrupt("too small to be a PST/OST store (" +
+                             std::to_string(input.bytes.size()) + " bytes)");
+    }
     // libbfio wants a mutable pointer, but the range is opened read-only.
     libbfio_handle_t* handle = nullptr;
     libbfio_error_t* bfio_error = nullptr;

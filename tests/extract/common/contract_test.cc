@@ -85,7 +85,8 @@ class ContractTest : public ::testing::TestWithParam<ContractCase> {
     RecordingSink sink;
     Input input;
     input.bytes = bytes;
-    input.name = fs::path(GetParam().sample).filename().string();
+    const std::string name = fs::path(GetParam().sample).filename().string();  // outlives input
+    input.name = name;
     input.media_type = GetParam().media_type;
     input.limits = limits;
     Result<Extraction> result = extractor_->Extract(input, sink);
