@@ -156,6 +156,17 @@ std::function<std::optional<int>()> AddServeCommands(CLI::App& app) {
   return [=]() -> std::optional<int> {
     if (serve->parsed()) {
       state->serve.collection = state->collection;
+      const std::string& host = state->serve.host;
+      if (host != "127.0.0.1" && host != "localhost" && host != "::1") {
+        auto workspace = store::Workspace::Open(StorePath(state->collection));
+        auto users = workspace.ok() ? (*workspace)->CountUsers() : Result<std::uint64_t>(0);
+        if (users.ok() && *users == 0) {
+          std::fprintf(stderr,
+                       "trove: warning: %s has no accounts, so anyone who can reach %s can read "
+                       "it; add one first (trove user add NAME --role admin)\n",
+                       state->collection.c_str(), host.c_str());
+        }
+      }
       Status status = server::Serve(state->serve, [&](const std::string& url) {
         std::printf("trove: serving %s at %s (Ctrl-C stops)\n", state->collection.c_str(),
                     url.c_str());
