@@ -54,11 +54,8 @@ constexpr char kSavedPage[] =
     "------B--\r\n";
 
 Result<Extraction> ExtractMhtml(const std::string& bytes, RecordingSink& sink) {
-  Input input;
-  input.bytes = bytes;
-  input.name = "page.mhtml";
-  input.media_type = "multipart/related";
-  return internal::NewMhtmlExtractor()->Extract(input, sink);
+  return testing::ExtractBytes(*internal::NewMhtmlExtractor(), bytes, "page.mhtml",
+                               "multipart/related", sink);
 }
 
 TEST(MhtmlExtractor, ReadsThePageTextAndSkipsPageResources) {

@@ -20,11 +20,8 @@ using testing::RecordingSink;
 
 Result<Extraction> ExtractEpub(const std::string& bytes) {
   RecordingSink sink;
-  Input input;
-  input.bytes = bytes;
-  input.name = "book.epub";
-  input.media_type = "application/epub+zip";
-  return internal::NewEpubExtractor()->Extract(input, sink);
+  return testing::ExtractBytes(*internal::NewEpubExtractor(), bytes, "book.epub",
+                               "application/epub+zip", sink);
 }
 
 TEST(EpubExtractor, ReadsChaptersInSpineOrderAndDublinCoreMetadata) {

@@ -26,12 +26,7 @@ using ::testing::StartsWith;
 constexpr char kMsgType[] = "application/vnd.ms-outlook";
 
 Result<Extraction> ExtractMsg(const std::string& bytes, RecordingSink& sink) {
-  const auto extractor = internal::NewMsgExtractor();
-  Input input;
-  input.bytes = bytes;
-  input.name = "message.msg";
-  input.media_type = kMsgType;
-  return extractor->Extract(input, sink);
+  return testing::ExtractBytes(*internal::NewMsgExtractor(), bytes, "message.msg", kMsgType, sink);
 }
 
 TEST(MsgExtractor, ReadsSubjectSenderBodyAndInlineImagesOfOutlook2003Message) {

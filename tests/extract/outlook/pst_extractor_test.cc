@@ -25,20 +25,13 @@ using ::testing::StartsWith;
 constexpr char kPstType[] = "application/vnd.ms-outlook-pst";
 
 Result<Extraction> ExtractPst(const std::string& bytes, RecordingSink& sink) {
-  Input input;
-  input.bytes = bytes;
-  input.name = "store.pst";
-  input.media_type = kPstType;
-  return internal::NewPstExtractor()->Extract(input, sink);
+  return testing::ExtractBytes(*internal::NewPstExtractor(), bytes, "store.pst", kPstType, sink);
 }
 
 Result<Extraction> ExtractMessage(const ChildFile& child) {
   RecordingSink sink;
-  Input input;
-  input.bytes = child.bytes;
-  input.name = child.name;
-  input.media_type = DetectMediaType(child.bytes, child.name, child.media_type);
-  return internal::NewEmailExtractor()->Extract(input, sink);
+  return testing::ExtractBytes(*internal::NewEmailExtractor(), child.bytes, child.name,
+                               DetectMediaType(child.bytes, child.name, child.media_type), sink);
 }
 
 TEST(PstExtractor, FolderNamesFormThePathChainAndEveryMessageIsEmitted) {

@@ -23,11 +23,7 @@ constexpr char kPkcs7[] = "application/pkcs7-mime";
 
 Result<Extraction> ExtractP7m(const std::string& bytes, const std::string& name,
                               RecordingSink& sink) {
-  Input input;
-  input.bytes = bytes;
-  input.name = name;
-  input.media_type = kPkcs7;
-  return internal::NewSmimeExtractor()->Extract(input, sink);
+  return testing::ExtractBytes(*internal::NewSmimeExtractor(), bytes, name, kPkcs7, sink);
 }
 
 TEST(SmimeExtractor, SignedContentBecomesAChildAndSignerIsKept) {
