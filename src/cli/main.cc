@@ -19,6 +19,7 @@
 #include "index/index.h"
 #include "pipeline/ingest.h"
 #include "query/search.h"
+#include "query/thread.h"
 #include "server/views.h"
 #include "store/store.h"
 
@@ -192,6 +193,26 @@ std::string OcrSummary(const OcrInfo& ocr) {
 
 // --- show ------------------------------------------------------------------------------------
 
+// The thread as a tree, one message per line: '>' marks the document shown, '*' the inclusive
+// messages (reading those is reading the whole thread).
+void PrintThread(const query::Thread& thread, const std::string& shown) {
+  if (thread.messages.size() <= 1) return;
+  std::size_t inclusive = 0;
+  for (const auto& m : thread.messages) inclusive += !m.id.empty() && m.inclusive;
+  std::printf("thread:      %zu messages, %zu inclusive (*)%s\n", thread.messages.size(), inclusive,
+              thread.truncated ? ", more not read" : "");
+  for (const auto& m : thread.messages) {
+    const std::string indent(2 * static_cast<std::size_t>(m.depth), ' ');
+    if (m.id.empty()) {
+      std::printf("    %s(missing) <%s>\n", indent.c_str(), m.message_id.c_str());
+      continue;
+    }
+    std::printf("  %c%c %s%s  %s  %s  %s\n", m.id == shown ? '>' : ' ', m.inclusive ? '*' : ' ',
+                indent.c_str(), IsoDate(m.date).c_str(), m.from.c_str(), m.subject.c_str(),
+                m.id.c_str());
+  }
+}
+
 int Show(const std::string& collection, const std::string& id, bool as_json) {
   auto reader = index::Reader::Open(IndexDir(collection));
   if (!reader.ok()) return Fail(reader.status());
@@ -204,8 +225,10 @@ int Show(const std::string& collection, const std::string& id, bool as_json) {
     auto kid = (*reader)->Get(child);
     if (kid.ok()) kids.push_back(std::move(kid).value());
   }
+  auto relations = server::LoadRelations(**reader, id);
+  if (!relations.ok()) return Fail(relations.status());
   if (as_json) {
-    std::printf("%s\n", server::DocumentView(*doc, kids, {}, 2).c_str());
+    std::printf("%s\n", server::DocumentView(*doc, kids, {}, 2, &*relations).c_str());
     return 0;
   }
   const DocumentRecord& r = doc->record;
@@ -255,6 +278,7 @@ int Show(const std::string& collection, const std::string& id, bool as_json) {
                   kid.record.type.c_str(), state.c_str());
     }
   }
+  PrintThread(relations->thread, id);
   if (ex.is_truncated) std::printf("(text truncated at the extraction limit)\n");
   std::printf("\n%s\n", ex.text.c_str());
   return 0;

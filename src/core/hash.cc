@@ -1,5 +1,7 @@
 #include "core/hash.h"
 
+#include <algorithm>
+
 #include <sodium.h>
 
 #include "core/check.h"
@@ -52,6 +54,12 @@ std::string ContentHasher::Finish() {
   crypto_generichash_final(reinterpret_cast<crypto_generichash_state*>(state_), digest,
                            kDigestBytes);
   return ToHex(digest, kDigestBytes);
+}
+
+bool IsDocumentId(std::string_view text) {
+  return text.size() == 32 && std::all_of(text.begin(), text.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
 }
 
 }  // namespace trove

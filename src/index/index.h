@@ -243,6 +243,12 @@ class Reader {
   // The documents of each lookup. A text lookup with a word that no document holds costs one
   // dictionary look-up. InvalidArgument for an unknown entity type.
   virtual Result<NameLookupResult> LookUpNames(const NameLookupRequest& request) = 0;
+  // The ids of the documents in the e-mail thread of document `id` (itself first), linked by
+  // Message-ID, In-Reply-To and References, or by subject where those are missing (see
+  // docs/formats/index.md), at most `limit`; `truncated` says whether there were more. A
+  // document that is not a message is alone in its thread. NotFound when there is no `id`.
+  virtual Result<std::vector<std::string>> ThreadMembers(const std::string& id, std::size_t limit,
+                                                         bool* truncated) = 0;
   // Re-opens at the latest commit, for long-lived readers.
   virtual Status Reopen() = 0;
 };

@@ -5,10 +5,14 @@
 #include <set>
 #include <unordered_map>
 
+#include "core/hash.h"
 #include "core/text.h"
 
 namespace trove::query {
 namespace {
+
+// thread: stands for at most this many messages.
+constexpr std::size_t kMaxThreadMembers = 10000;
 
 using index::QueryNode;
 using Kind = QueryNode::Kind;
@@ -142,30 +146,48 @@ void ApplyEntityRules(QueryNode& node, const index::EntityRules& rules) {
   node = std::move(any);
 }
 
-// `node` with every tag: filter replaced by the documents that carry the tag.
-Result<QueryNode> ResolveTags(QueryNode node, const SearchOptions& options) {
+QueryNode AnyOfIds(std::vector<std::string> ids) {
+  QueryNode any;
+  any.kind = ids.empty() ? Kind::kMatchNothing : Kind::kOr;
+  for (std::string& id : ids) {
+    QueryNode leaf;
+    leaf.kind = Kind::kFilter;
+    leaf.field = "id";
+    leaf.words = {std::move(id)};
+    any.children.push_back(std::move(leaf));
+  }
+  return any;
+}
+
+// `node` with every tag: and thread: filter replaced by the documents it stands for.
+Result<QueryNode> ResolveSets(QueryNode node, index::Reader& reader, const SearchOptions& options) {
   if (node.kind == Kind::kFilter && node.field == "tag") {
     if (!options.tagged) return Status::InvalidArgument("tag: needs the collection's store");
     TROVE_ASSIGN_OR_RETURN(std::vector<std::string> ids, options.tagged(node.words.at(0)));
-    QueryNode any;
-    any.kind = ids.empty() ? Kind::kMatchNothing : Kind::kOr;
-    for (std::string& id : ids) {
-      QueryNode leaf;
-      leaf.kind = Kind::kFilter;
-      leaf.field = "id";
-      leaf.words = {std::move(id)};
-      any.children.push_back(std::move(leaf));
+    return AnyOfIds(std::move(ids));
+  }
+  if (node.kind == Kind::kFilter && node.field == "thread") {
+    const std::string& id = node.words.at(0);
+    if (!IsDocumentId(id)) {
+      return Status::InvalidArgument("thread: takes a document id (32 hexadecimal digits), not '" +
+                                     id + "'");
     }
-    return any;
+    bool truncated = false;
+    auto members = reader.ThreadMembers(id, kMaxThreadMembers, &truncated);
+    if (members.status().code() == StatusCode::kNotFound) {
+      return Status::InvalidArgument("thread:" + id + ": no such document");
+    }
+    if (!members.ok()) return members.status();
+    return AnyOfIds(std::move(members).value());
   }
   for (QueryNode& child : node.children) {
-    TROVE_ASSIGN_OR_RETURN(child, ResolveTags(std::move(child), options));
+    TROVE_ASSIGN_OR_RETURN(child, ResolveSets(std::move(child), reader, options));
   }
   return node;
 }
 
 // The filters of `options`, parsed and ready for SearchRequest::filters.
-Result<std::vector<QueryNode>> ParseFilters(const SearchOptions& options) {
+Result<std::vector<QueryNode>> ParseFilters(index::Reader& reader, const SearchOptions& options) {
   std::vector<QueryNode> out;
   for (const std::string& text : options.filters) {
     const bool is_exclusion = !text.empty() && text.front() == '-';
@@ -174,7 +196,7 @@ Result<std::vector<QueryNode>> ParseFilters(const SearchOptions& options) {
     if (!parsed.ok()) {
       return Status::InvalidArgument("filter '" + text + "': " + parsed.status().message());
     }
-    TROVE_ASSIGN_OR_RETURN(QueryNode node, ResolveTags(std::move(parsed).value(), options));
+    TROVE_ASSIGN_OR_RETURN(QueryNode node, ResolveSets(std::move(parsed).value(), reader, options));
     if (is_exclusion) {
       QueryNode all;
       QueryNode keep;
@@ -307,8 +329,8 @@ Result<SearchResponse> Search(index::Reader& reader, std::string_view query,
   if (!options.entity_rules.empty())
     ApplyEntityRules(node, index::EntityRules(options.entity_rules));
   index::SearchRequest request;
-  TROVE_ASSIGN_OR_RETURN(request.query, ResolveTags(node, options));
-  TROVE_ASSIGN_OR_RETURN(request.filters, ParseFilters(options));
+  TROVE_ASSIGN_OR_RETURN(request.query, ResolveSets(node, reader, options));
+  TROVE_ASSIGN_OR_RETURN(request.filters, ParseFilters(reader, options));
   request.offset = options.offset;
   request.limit = options.limit;
   request.sort = options.sort;
@@ -327,7 +349,7 @@ Result<SearchResponse> Search(index::Reader& reader, std::string_view query,
     rest.children = {any, node};
     const std::uint64_t all_words = result.total;
     index::SearchRequest more = request;
-    TROVE_ASSIGN_OR_RETURN(more.query, ResolveTags(rest, options));
+    TROVE_ASSIGN_OR_RETURN(more.query, ResolveSets(rest, reader, options));
     more.offset = options.offset > all_words ? options.offset - all_words : 0;
     more.limit = options.limit > result.hits.size() ? options.limit - result.hits.size() : 0;
     more.want_facets = false;
@@ -346,7 +368,7 @@ Result<SearchResponse> Search(index::Reader& reader, std::string_view query,
       if (options.want_facets) {
         // Facets of every document shown: those with any of the words.
         index::SearchRequest counts = request;
-        TROVE_ASSIGN_OR_RETURN(counts.query, ResolveTags(any, options));
+        TROVE_ASSIGN_OR_RETURN(counts.query, ResolveSets(any, reader, options));
         counts.limit = 0;
         counts.offset = 0;
         TROVE_ASSIGN_OR_RETURN(index::SearchResult counted, reader.Search(counts));

@@ -8,18 +8,26 @@
 #include "core/status.h"
 #include "index/index.h"
 #include "query/search.h"
+#include "query/thread.h"
 #include "store/store.h"
 
 namespace trove::server {
 
 // `indent` < 0: compact; otherwise pretty-printed with that many spaces.
 std::string SearchView(const query::SearchResponse& response, int indent = -1);
-// A document with its text and entity spans, its children (id, name, type, state) and the
-// spans of `highlights` ((offset, length) in the text) when given.
+// What a document view shows beside the document itself.
+struct DocumentRelations {
+  query::Thread thread;  // shown when it has more than the document itself
+};
+// The relations of document `id` (LoadThread...).
+Result<DocumentRelations> LoadRelations(index::Reader& reader, const std::string& id);
+
+// A document with its text and entity spans, its children (id, name, type, state), the spans of
+// `highlights` ((offset, length) in the text) when given, and its relations when given.
 std::string DocumentView(const index::StoredDocument& doc,
                          const std::vector<index::StoredDocument>& children,
                          const std::vector<std::pair<std::size_t, std::size_t>>& highlights,
-                         int indent = -1);
+                         int indent = -1, const DocumentRelations* relations = nullptr);
 std::string FailuresView(const std::vector<store::Problem>& problems, int indent = -1);
 std::string EntitiesView(const std::vector<index::EntityCount>& entities, const std::string& with,
                          int indent = -1);

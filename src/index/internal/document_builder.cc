@@ -9,6 +9,7 @@
 #include <xapian.h>
 #include <zstd.h>
 
+#include "core/email.h"
 #include "core/text.h"
 #include "index/index.h"
 #include "index/internal/occurrences.h"
@@ -151,6 +152,26 @@ void IndexEntities(Xapian::Document& doc, const std::vector<EntityMention>& ment
   }
 }
 
+// What threads follow (internal/threads.cc): the ids a message answers, and its subject.
+void AddThreadTerms(Xapian::Document& doc, const DocumentRecord& record) {
+  const Extraction& ex = record.extraction;
+  if (!ex.in_reply_to.empty()) {
+    doc.add_boolean_term(internal::ClampTerm(Term(internal::kPrefixReference, ex.in_reply_to)));
+  }
+  for (const std::string& reference : ex.references) {
+    if (!reference.empty()) {
+      doc.add_boolean_term(internal::ClampTerm(Term(internal::kPrefixReference, reference)));
+    }
+  }
+  if (record.type != "email") return;
+  const NormalizedSubject subject = NormalizeSubject(ex.title);
+  if (subject.key.empty()) return;
+  std::string term(internal::kPrefixSubject);
+  term += subject.is_reply ? internal::kSubjectReply : internal::kSubjectOriginal;
+  term += subject.key;
+  doc.add_boolean_term(internal::ClampTerm(std::move(term)));
+}
+
 }  // namespace
 
 std::string EntityKey(std::string_view value) {
@@ -219,6 +240,7 @@ Result<PreparedDocument> PrepareDocument(const DocumentRecord& record) {
     if (!ex.message_id.empty()) {
       doc.add_boolean_term(internal::ClampTerm(Term(internal::kPrefixMessageId, ex.message_id)));
     }
+    AddThreadTerms(doc, record);
     if (ex.date) AddDateTerms(doc, *ex.date);
 
     doc.add_value(internal::kSlotType, record.type);

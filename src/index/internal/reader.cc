@@ -15,6 +15,7 @@
 #include "index/internal/schema.h"
 #include "index/internal/shards.h"
 #include "index/internal/stored.h"
+#include "index/internal/threads.h"
 
 namespace trove::index {
 namespace {
@@ -333,6 +334,18 @@ class XapianReader final : public Reader {
       return result;
     } catch (const Xapian::Error& e) {
       return Status::IOError("looking up names: " + e.get_description());
+    }
+  }
+
+  Result<std::vector<std::string>> ThreadMembers(const std::string& id, std::size_t limit,
+                                                 bool* truncated) override {
+    try {
+      const std::string term = Term(internal::kPrefixId, id);
+      auto it = db_.postlist_begin(term);
+      if (it == db_.postlist_end(term)) return Status::NotFound("no document " + id);
+      return internal::ThreadDocuments(db_, *it, limit, truncated);
+    } catch (const Xapian::Error& e) {
+      return Status::IOError("reading the thread of " + id + ": " + e.get_description());
     }
   }
 

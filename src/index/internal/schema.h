@@ -10,7 +10,7 @@
 
 namespace trove::index::internal {
 
-inline constexpr int kIndexFormatVersion = 2;
+inline constexpr int kIndexFormatVersion = 3;
 inline constexpr const char* kFormatKey = "trove.format";
 
 // Term prefixes. Text terms carry no prefix (folded form, positional).
@@ -37,6 +37,12 @@ inline constexpr std::string_view kPrefixDay = "D";         // D<YYYYMMDD>
 inline constexpr std::string_view kPrefixMonth = "M";       // M<YYYYMM>
 inline constexpr std::string_view kPrefixYear = "Y";        // Y<YYYY>
 inline constexpr std::string_view kPrefixMessageId = "XI";  // XI<message-id>
+inline constexpr std::string_view kPrefixReference = "XR";  // XR<In-Reply-To or References id>
+// XJ<r|o><normalised subject> (core/email.h) of an e-mail: 'r' when the subject carried a reply
+// or forward prefix, 'o' otherwise. Threads use it where headers are missing.
+inline constexpr std::string_view kPrefixSubject = "XJ";
+inline constexpr char kSubjectReply = 'r';
+inline constexpr char kSubjectOriginal = 'o';
 // Entities, by type code (kEntityFields): XW<code><folded word of the value>, positional, one
 // gap between values; XK<code><key><kExactSeparator><value as normalised>, wdf = mentions, where
 // the key is the value's folded words joined by single spaces (EntityKey).

@@ -218,7 +218,8 @@ Status DocumentRoute(Call& call) {
     TROVE_ASSIGN_OR_RETURN(index::QueryNode node, query::Parse(q, parse));
     highlights = query::Highlighter(node).Matches(doc.record.extraction.text, doc.record.lang);
   }
-  Json out = DocumentJson(doc, children, highlights);
+  TROVE_ASSIGN_OR_RETURN(DocumentRelations relations, LoadRelations(*reader, id));
+  Json out = DocumentJson(doc, children, highlights, &relations);
   TROVE_ASSIGN_OR_RETURN(auto workspace, call.services.workspaces.Take());
   TROVE_ASSIGN_OR_RETURN(auto tags, workspace->TagsOf(id));
   Json tag_list = Json::array();

@@ -55,9 +55,24 @@ Json SearchJson(const query::SearchResponse& response) {
   return out;
 }
 
+Json ThreadJson(const query::Thread& thread) {
+  Json messages = Json::array();
+  for (const query::ThreadMessage& m : thread.messages) {
+    messages.push_back({{"id", m.id.empty() ? Json(nullptr) : Json(m.id)},
+                        {"message_id", m.message_id},
+                        {"subject", m.subject},
+                        {"from", m.from},
+                        {"date", m.date ? Json(IsoDate(m.date)) : Json(nullptr)},
+                        {"depth", m.depth},
+                        {"inclusive", m.inclusive}});
+  }
+  return {{"messages", std::move(messages)}, {"truncated", thread.truncated}};
+}
+
 Json DocumentJson(const index::StoredDocument& doc,
                   const std::vector<index::StoredDocument>& children,
-                  const std::vector<std::pair<std::size_t, std::size_t>>& highlights) {
+                  const std::vector<std::pair<std::size_t, std::size_t>>& highlights,
+                  const DocumentRelations* relations) {
   const DocumentRecord& r = doc.record;
   const Extraction& ex = r.extraction;
   Json paths = Json::array();
@@ -115,6 +130,9 @@ Json DocumentJson(const index::StoredDocument& doc,
       {"children", std::move(kids)},
   };
   if (!highlights.empty()) out["highlights"] = Spans(highlights);
+  if (relations != nullptr && relations->thread.messages.size() > 1) {
+    out["thread"] = ThreadJson(relations->thread);
+  }
   return out;
 }
 
@@ -179,8 +197,14 @@ std::string SearchView(const query::SearchResponse& response, int indent) {
 std::string DocumentView(const index::StoredDocument& doc,
                          const std::vector<index::StoredDocument>& children,
                          const std::vector<std::pair<std::size_t, std::size_t>>& highlights,
-                         int indent) {
-  return internal::Dump(internal::DocumentJson(doc, children, highlights), indent);
+                         int indent, const DocumentRelations* relations) {
+  return internal::Dump(internal::DocumentJson(doc, children, highlights, relations), indent);
+}
+
+Result<DocumentRelations> LoadRelations(index::Reader& reader, const std::string& id) {
+  DocumentRelations relations;
+  TROVE_ASSIGN_OR_RETURN(relations.thread, query::LoadThread(reader, id));
+  return relations;
 }
 
 std::string FailuresView(const std::vector<store::Problem>& problems, int indent) {

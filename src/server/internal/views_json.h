@@ -11,7 +11,8 @@ nlohmann::json SearchJson(const query::SearchResponse& response);
 nlohmann::json HitJson(const query::SearchHit& hit);
 nlohmann::json DocumentJson(const index::StoredDocument& doc,
                             const std::vector<index::StoredDocument>& children,
-                            const std::vector<std::pair<std::size_t, std::size_t>>& highlights);
+                            const std::vector<std::pair<std::size_t, std::size_t>>& highlights,
+                            const DocumentRelations* relations = nullptr);
 nlohmann::json FailuresJson(const std::vector<store::Problem>& problems);
 nlohmann::json EntitiesJson(const std::vector<index::EntityCount>& entities,
                             const std::string& with);
