@@ -193,6 +193,17 @@ std::string OcrSummary(const OcrInfo& ocr) {
 
 // --- show ------------------------------------------------------------------------------------
 
+// The first near-duplicates with their estimated similarity, and how to list them all.
+void PrintNearDuplicates(const query::SearchResponse& similar, const std::string& id) {
+  if (similar.hits.empty()) return;
+  std::printf("near-duplicates: %llu (search 'similar:%s' lists them)\n",
+              static_cast<unsigned long long>(similar.total), id.c_str());
+  for (const query::SearchHit& hit : similar.hits) {
+    std::printf("  %3.0f%%  %s  %s\n", 100 * hit.hit.score, hit.hit.id.c_str(),
+                hit.hit.doc.record.occurrence.path.c_str());
+  }
+}
+
 // The thread as a tree, one message per line: '>' marks the document shown, '*' the inclusive
 // messages (reading those is reading the whole thread).
 void PrintThread(const query::Thread& thread, const std::string& shown) {
@@ -279,6 +290,7 @@ int Show(const std::string& collection, const std::string& id, bool as_json) {
     }
   }
   PrintThread(relations->thread, id);
+  PrintNearDuplicates(relations->near_duplicates, id);
   if (ex.is_truncated) std::printf("(text truncated at the extraction limit)\n");
   std::printf("\n%s\n", ex.text.c_str());
   return 0;
@@ -599,6 +611,11 @@ int Main(int argc, char** argv) {
   search_cmd->add_flag("--facets", search.want_facets,
                        "count hits by type, language, year and sender");
   search_cmd->add_flag("--exact", search.is_exact, "keep case and accents, no stemming");
+  search_cmd
+      ->add_option("--similarity", search.similarity,
+                   "for similar:ID, the least estimated share of shared wording (0 to 1)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   search_cmd->add_option("QUERY", query_text, "the query")->required();
 
   std::string id;

@@ -79,7 +79,8 @@ struct QueryNode {
     kPhrase,     // words in order
     kNear,       // words within `distance` of each other, any order
     kPrefix,     // words[0] is a prefix
-    kFilter,     // a boolean filter: field in type, lang, id, parent, source, state, year
+    kFilter,     // a boolean filter: field in type, lang, id, parent, source, state, year, or
+                 // similar (the near-duplicates of the id in words[0], weighted by similarity)
     kDateRange,  // lo..hi as "YYYYMMDD" (either may be empty for an open end)
     kAnd,
     kOr,
@@ -96,6 +97,10 @@ struct QueryNode {
 
 enum class SortOrder { kRelevance, kDateNewest, kDateOldest };
 
+// similar:ID finds the documents whose estimated share of three-word shingles with ID (Jaccard
+// similarity of MinHash signatures) is at least this, unless SearchRequest::similarity says.
+inline constexpr double kDefaultSimilarity = 0.6;
+
 struct SearchRequest {
   QueryNode query;
   std::uint64_t offset = 0;
@@ -109,6 +114,7 @@ struct SearchRequest {
   std::vector<EntityRule> entity_rules;
   // A node ANDed in as a pure filter (no effect on scores), e.g. facet selections.
   std::vector<QueryNode> filters;
+  double similarity = kDefaultSimilarity;  // for similar:ID, from 0 to 1
 };
 
 // A stored document, as a search hit or a document view shows it.

@@ -18,9 +18,9 @@ constexpr int kMaxDepth = 100;  // nested parentheses
 
 constexpr std::array<std::string_view, 7> kTextFields = {"from",  "to",   "cc",  "bcc",
                                                          "title", "path", "name"};
-constexpr std::array<std::string_view, 11> kFilterFields = {"type",   "lang", "id",    "parent",
-                                                            "state",  "year", "mime",  "messageid",
-                                                            "source", "tag",  "thread"};
+constexpr std::array<std::string_view, 12> kFilterFields = {"type",   "lang", "id",     "parent",
+                                                            "state",  "year", "mime",   "messageid",
+                                                            "source", "tag",  "thread", "similar"};
 
 enum class TokenType {
   kWord,

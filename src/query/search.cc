@@ -335,6 +335,7 @@ Result<SearchResponse> Search(index::Reader& reader, std::string_view query,
   request.limit = options.limit;
   request.sort = options.sort;
   request.want_facets = options.want_facets;
+  request.similarity = options.similarity;
   request.entity_rules = options.entity_rules;
   std::size_t word_count = 0;
   const bool is_relaxable = IsPlainConjunction(node, &word_count) && word_count >= kRelaxMinWords;
@@ -385,7 +386,9 @@ Result<SearchResponse> Search(index::Reader& reader, std::string_view query,
   for (index::Hit& hit : result.hits) {
     SearchHit out;
     const DocumentRecord& record = hit.doc.record;
-    out.snippet = highlighter.Cut(record.extraction.text, record.lang, options.snippet_bytes);
+    if (options.snippet_bytes > 0) {
+      out.snippet = highlighter.Cut(record.extraction.text, record.lang, options.snippet_bytes);
+    }
     out.hit = std::move(hit);
     response.hits.push_back(std::move(out));
   }

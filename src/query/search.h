@@ -19,8 +19,9 @@ struct SearchOptions {
   std::uint64_t limit = 10;
   index::SortOrder sort = index::SortOrder::kRelevance;
   bool want_facets = false;
+  double similarity = index::kDefaultSimilarity;  // for similar:ID
   bool is_exact = false;
-  std::size_t snippet_bytes = 240;
+  std::size_t snippet_bytes = 240;  // 0: no snippets
   // The collection's entity curation: person:, org:... look for merged and renamed entities
   // under their new names, and find nothing for a deleted one.
   std::vector<EntityRule> entity_rules;

@@ -18,8 +18,11 @@ std::string SearchView(const query::SearchResponse& response, int indent = -1);
 // What a document view shows beside the document itself.
 struct DocumentRelations {
   query::Thread thread;  // shown when it has more than the document itself
+  // The first near-duplicates (similar:ID at the default similarity), most similar first; the
+  // hit score is the estimated similarity.
+  query::SearchResponse near_duplicates;
 };
-// The relations of document `id` (LoadThread...).
+// The relations of document `id` (its thread, its near-duplicates).
 Result<DocumentRelations> LoadRelations(index::Reader& reader, const std::string& id);
 
 // A document with its text and entity spans, its children (id, name, type, state), the spans of

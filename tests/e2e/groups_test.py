@@ -102,5 +102,84 @@ class Threads(unittest.TestCase):
         self.assertIn("thread: takes a document id", out.stderr)
 
 
+class NearDuplicates(unittest.TestCase):
+    """Real messages, and copies of one of them made by stated rules: a copy from another mailbox
+    (other headers, a signature added), a forward that quotes it with '> ', and its first half
+    alone (about half of its shingles shared: below the default similarity)."""
+
+    ORIGINAL = "easy-ham-1/00450.72b1e6931947f5bfcc7c116431e2a093.txt"
+    OTHERS = ["easy-ham-1/00003.860e3c3cee1b42ead714c5c874fe25f7.txt",
+              "easy-ham-1/00447.decc7752d5a6bc685e47b094f76bb2c1.txt"]
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="trove-e2e-neardup-")
+        dump = os.path.join(cls.tmp, "dump")
+        os.makedirs(dump)
+        cls.paths = extract(set([cls.ORIGINAL] + cls.OTHERS), dump)
+        with open(cls.paths[cls.ORIGINAL], "rb") as f:
+            _, _, body = f.read().partition(b"\n\n")
+        cls.copy = os.path.join(dump, "copy.eml")
+        with open(cls.copy, "wb") as f:
+            f.write(b"From: Records <records@example.org>\nSubject: for the file\n"
+                    b"Date: Mon, 3 Mar 2003 10:00:00 +0000\n\n" + body +
+                    b"\n--\nRecords office, third floor\n")
+        cls.forward = os.path.join(dump, "forward.eml")
+        quoted = b"> " + body.replace(b"\n", b"\n> ")
+        with open(cls.forward, "wb") as f:
+            f.write(b"From: Jane Roe <jane@example.org>\nSubject: Fwd: bliss\n"
+                    b"Date: Tue, 4 Mar 2003 10:00:00 +0000\n\nFYI, see below.\n\n"
+                    b"---------- Forwarded message ---------\n" + quoted + b"\n")
+        cls.half = os.path.join(dump, "half.eml")
+        with open(cls.half, "wb") as f:
+            f.write(b"From: Records <records@example.org>\nSubject: part\n\n" +
+                    body[:len(body) // 2])
+        cls.collection = os.path.join(cls.tmp, "collection")
+        run("ingest", "--collection", cls.collection, dump)
+        cls.ids = {}
+        for path in list(cls.paths.values()) + [cls.copy, cls.forward, cls.half]:
+            hits = run_json("search", "--collection", cls.collection, "--limit", "10",
+                            'path:"%s"' % os.path.basename(path))["hits"]
+            cls.ids[path] = [h["id"] for h in hits if h["path"] == path][0]
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_similar_lists_the_copies_with_their_similarity_and_nothing_else(self):
+        original = self.ids[self.paths[self.ORIGINAL]]
+        out = run_json("search", "--collection", self.collection, "similar:" + original)
+        found = {h["id"]: h["score"] for h in out["hits"]}
+        self.assertEqual(set(found), {self.ids[self.copy], self.ids[self.forward]})
+        for score in found.values():
+            self.assertGreaterEqual(score, 0.6)
+            self.assertLessEqual(score, 1.0)
+        # The half copy shares about half of the shingles: found at a lower similarity only.
+        loose = run_json("search", "--collection", self.collection, "--similarity", "0.3",
+                         "similar:" + original)
+        found = {h["id"]: h["score"] for h in loose["hits"]}
+        self.assertIn(self.ids[self.half], found)
+        self.assertLess(found[self.ids[self.half]], 0.6)
+        self.assertNotIn(self.ids[self.paths[self.OTHERS[0]]], found)
+
+    def test_show_lists_the_near_duplicates(self):
+        copy = self.ids[self.copy]
+        doc = run_json("show", "--collection", self.collection, copy)
+        listed = [d["id"] for d in doc["near_duplicates"]]
+        self.assertIn(self.ids[self.paths[self.ORIGINAL]], listed)
+        self.assertNotIn(copy, listed)
+        plain = run("show", "--collection", self.collection, copy).stdout
+        self.assertIn("near-duplicates: 2", plain)
+
+    def test_unrelated_messages_have_none(self):
+        other = self.ids[self.paths[self.OTHERS[0]]]
+        self.assertEqual(run_json("show", "--collection", self.collection, other)["near_duplicates"], [])
+
+    def test_similar_of_an_unknown_document_says_so(self):
+        out = run("search", "--collection", self.collection, "similar:" + "0" * 32, check=False)
+        self.assertNotEqual(out.returncode, 0)
+        self.assertIn("no document", out.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -6,6 +6,7 @@
 
 #include "core/hash.h"
 #include "core/text.h"
+#include "index/internal/minhash.h"
 #include "index/internal/occurrences.h"
 #include "index/internal/schema.h"
 #include "index/internal/shards.h"
@@ -16,6 +17,48 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
+
+// The opening of the seed article of the sample dump, and two edits of it.
+constexpr char kArticle[] =
+    "The leaked documents show that the ministry knew of the contracts two years before the "
+    "inquiry began, and that officials in three departments discussed how to keep them from "
+    "the auditors. None of the officials named in the documents answered our questions.";
+
+TEST(MinHash, SimilarityFollowsTheSharedWording) {
+  const auto original = MinHashOf(kArticle);
+  ASSERT_TRUE(original.has_value());
+  EXPECT_EQ(Similarity(*original, *MinHashOf(kArticle)), 1.0);
+  // Case, accents and spacing are folded away.
+  std::string shouted = kArticle;
+  for (char& c : shouted) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  EXPECT_EQ(Similarity(*original, *MinHashOf("  " + shouted + "\n")), 1.0);
+  // One sentence of three replaced: a near-duplicate, but not an identical one.
+  const auto edited = MinHashOf(
+      "The leaked documents show that the ministry knew of the contracts two years before the "
+      "inquiry began, and that officials in three departments discussed how to keep them from "
+      "the auditors. The ministry declined to comment on any of it when we asked.");
+  const double similarity = Similarity(*original, *edited);
+  EXPECT_GT(similarity, 0.4);
+  EXPECT_LT(similarity, 0.95);
+  const auto unrelated = MinHashOf(
+      "Shares in the mining group fell sharply on Monday after the company warned that output "
+      "at its largest copper mine would fall for a second year because of flooding.");
+  EXPECT_LT(Similarity(*original, *unrelated), 0.1);
+  // Near-duplicates share an LSH band; unrelated texts do not.
+  const auto a = BandKeys(*original), b = BandKeys(*MinHashOf(shouted)), c = BandKeys(*unrelated);
+  EXPECT_EQ(a, b);
+  for (std::size_t i = 0; i < a.size(); ++i) EXPECT_NE(a[i], c[i]);
+}
+
+TEST(MinHash, ShortTextsHaveNoSignatureAndSignaturesRoundTrip) {
+  EXPECT_FALSE(MinHashOf("Thanks, see you Monday.").has_value());
+  const auto signature = MinHashOf(kArticle);
+  ASSERT_TRUE(signature.has_value());
+  const std::string bytes = EncodeSignature(*signature);
+  EXPECT_EQ(bytes.size(), static_cast<std::size_t>(kMinHashes) * 4);
+  EXPECT_EQ(DecodeSignature(bytes), signature);
+  EXPECT_FALSE(DecodeSignature(bytes.substr(1)).has_value());
+}
 
 TEST(Occurrences, RoundTripThroughTheSlotEncoding) {
   const std::vector<Occurrence> occurrences = {{"k1", "a.zip!/b.txt", "p1"}, {"k2", "c/b.txt", ""}};

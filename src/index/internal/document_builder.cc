@@ -12,6 +12,7 @@
 #include "core/email.h"
 #include "core/text.h"
 #include "index/index.h"
+#include "index/internal/minhash.h"
 #include "index/internal/occurrences.h"
 #include "index/internal/schema.h"
 #include "index/internal/stored.h"
@@ -241,6 +242,14 @@ Result<PreparedDocument> PrepareDocument(const DocumentRecord& record) {
       doc.add_boolean_term(internal::ClampTerm(Term(internal::kPrefixMessageId, ex.message_id)));
     }
     AddThreadTerms(doc, record);
+    if (record.state == DocState::kIndexed) {
+      if (const auto signature = internal::MinHashOf(ex.text)) {
+        doc.add_value(internal::kSlotSignature, internal::EncodeSignature(*signature));
+        for (const std::string& key : internal::BandKeys(*signature)) {
+          doc.add_boolean_term(Term(internal::kPrefixBand, key));
+        }
+      }
+    }
     if (ex.date) AddDateTerms(doc, *ex.date);
 
     doc.add_value(internal::kSlotType, record.type);

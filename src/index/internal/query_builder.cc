@@ -6,6 +6,7 @@
 #include "core/text.h"
 #include "index/internal/literal_form.h"
 #include "index/internal/schema.h"
+#include "index/internal/similar.h"
 
 namespace trove::index::internal {
 namespace {
@@ -74,7 +75,8 @@ const std::vector<FieldInfo>& EntityTextFields() {
 
 class Builder {
  public:
-  explicit Builder(const std::vector<std::string>& languages) {
+  Builder(const std::vector<std::string>& languages, const Xapian::Database* db, double similarity)
+      : db_(db), similarity_(similarity) {
     for (const std::string& lang : languages) {
       try {
         stemmers_.emplace_back(lang);
@@ -190,6 +192,14 @@ class Builder {
   }
 
   Result<Xapian::Query> Filter(const QueryNode& node) {
+    if (node.field == "similar") {
+      if (db_ == nullptr) return Status::Internal("similar: needs the index");
+      auto query = SimilarQuery(*db_, Lower(node.words.at(0)), similarity_);
+      if (!query.ok() && query.status().code() == StatusCode::kNotFound) {
+        return Status::InvalidArgument(query.status().message());
+      }
+      return query;
+    }
     for (const FilterInfo& info : kFilters) {
       if (info.name != node.field) continue;
       const std::string value = info.is_lowercased ? Lower(node.words.at(0)) : node.words.at(0);
@@ -297,13 +307,16 @@ class Builder {
   }
 
   std::vector<Xapian::Stem> stemmers_;
+  const Xapian::Database* db_;
+  double similarity_;
 };
 
 }  // namespace
 
-Result<Xapian::Query> BuildQuery(const QueryNode& node, const std::vector<std::string>& languages) {
+Result<Xapian::Query> BuildQuery(const QueryNode& node, const std::vector<std::string>& languages,
+                                 const Xapian::Database* db, double similarity) {
   try {
-    Builder builder(languages);
+    Builder builder(languages, db, similarity);
     return builder.Build(node);
   } catch (const Xapian::Error& e) {
     return Status::InvalidArgument("query: " + e.get_description());

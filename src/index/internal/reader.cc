@@ -139,12 +139,14 @@ class XapianReader final : public Reader {
   }
 
   Result<SearchResult> Search(const SearchRequest& request) override {
-    TROVE_ASSIGN_OR_RETURN(Xapian::Query query, internal::BuildQuery(request.query, languages_));
+    TROVE_ASSIGN_OR_RETURN(Xapian::Query query, internal::BuildQuery(request.query, languages_,
+                                                                     &db_, request.similarity));
     if (!request.filters.empty()) {
       QueryNode all;
       all.kind = QueryNode::Kind::kAnd;
       all.children = request.filters;
-      TROVE_ASSIGN_OR_RETURN(Xapian::Query filter, internal::BuildQuery(all, languages_));
+      TROVE_ASSIGN_OR_RETURN(Xapian::Query filter,
+                             internal::BuildQuery(all, languages_, &db_, request.similarity));
       query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
     }
     try {

@@ -43,6 +43,9 @@ inline constexpr std::string_view kPrefixReference = "XR";  // XR<In-Reply-To or
 inline constexpr std::string_view kPrefixSubject = "XJ";
 inline constexpr char kSubjectReply = 'r';
 inline constexpr char kSubjectOriginal = 'o';
+// XH<band key>: a locality-sensitive hashing band of the document's MinHash signature
+// (internal/minhash.h); documents sharing one are candidate near-duplicates.
+inline constexpr std::string_view kPrefixBand = "XH";
 // Entities, by type code (kEntityFields): XW<code><folded word of the value>, positional, one
 // gap between values; XK<code><key><kExactSeparator><value as normalised>, wdf = mentions, where
 // the key is the value's folded words joined by single spaces (EntityKey).
@@ -65,7 +68,8 @@ inline constexpr EntityField kEntityFields[] = {
 inline constexpr Xapian::valueno kSlotDate = 0;  // sortable_serialise(seconds)
 inline constexpr Xapian::valueno kSlotType = 1;  // family, for the facet
 inline constexpr Xapian::valueno kSlotLang = 2;
-inline constexpr Xapian::valueno kSlotFrom = 3;  // first sender's address
+inline constexpr Xapian::valueno kSlotFrom = 3;       // first sender's address
+inline constexpr Xapian::valueno kSlotSignature = 4;  // MinHash signature (EncodeSignature)
 
 inline std::string Term(std::string_view prefix, std::string_view value) {
   std::string term(prefix);

@@ -5,6 +5,9 @@ namespace trove::server {
 namespace internal {
 namespace {
 
+// A document view lists this many near-duplicates (similar:ID lists them all).
+constexpr std::uint64_t kNearDuplicatesShown = 20;
+
 Json Spans(const std::vector<std::pair<std::size_t, std::size_t>>& spans) {
   Json out = Json::array();
   for (const auto& [offset, length] : spans) out.push_back({offset, length});
@@ -133,6 +136,17 @@ Json DocumentJson(const index::StoredDocument& doc,
   if (relations != nullptr && relations->thread.messages.size() > 1) {
     out["thread"] = ThreadJson(relations->thread);
   }
+  if (relations != nullptr) {
+    Json similar = Json::array();
+    for (const query::SearchHit& hit : relations->near_duplicates.hits) {
+      similar.push_back({{"id", hit.hit.id},
+                         {"title", hit.hit.doc.record.extraction.title},
+                         {"path", hit.hit.doc.record.occurrence.path},
+                         {"similarity", hit.hit.score}});
+    }
+    out["near_duplicates"] = std::move(similar);
+    out["near_duplicates_total"] = relations->near_duplicates.total;
+  }
   return out;
 }
 
@@ -204,6 +218,11 @@ std::string DocumentView(const index::StoredDocument& doc,
 Result<DocumentRelations> LoadRelations(index::Reader& reader, const std::string& id) {
   DocumentRelations relations;
   TROVE_ASSIGN_OR_RETURN(relations.thread, query::LoadThread(reader, id));
+  query::SearchOptions options;
+  options.limit = internal::kNearDuplicatesShown;
+  options.snippet_bytes = 0;
+  TROVE_ASSIGN_OR_RETURN(relations.near_duplicates,
+                         query::Search(reader, "similar:" + id, options));
   return relations;
 }
 
