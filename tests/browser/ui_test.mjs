@@ -143,9 +143,13 @@ async function injectedElements(page) {
       found.push(el.outerHTML.slice(0, 80));
     }
     for (const el of document.querySelectorAll('svg')) {
-      if (!el.closest('.histogram')) found.push(`svg outside the histogram: ${el.outerHTML.slice(0, 80)}`);
+      if (!el.closest('.histogram, .timeline')) found.push(`svg outside the charts: ${el.outerHTML.slice(0, 80)}`);
     }
-    for (const el of document.querySelectorAll('[style]')) found.push(`inline style on ${el.tagName}`);
+    // cytoscape sizes its canvases through the CSSOM (which the CSP allows) inside its container.
+    for (const el of document.querySelectorAll('[style]')) {
+      if (!el.closest('.graph-canvas')) found.push(`inline style on ${el.tagName}`);
+    }
+    for (const el of document.querySelectorAll('style')) found.push(`a style element: ${el.outerHTML.slice(0, 80)}`);
     return found;
   });
 }
@@ -338,6 +342,142 @@ async function main() {
       await checkInert('the facet filter');
     });
 
+    await step('two values of one facet are OR-ed, other facets AND', async () => {
+      await page.goto(`${base}/search?q=`);
+      await waitIdle(page);
+      const typeFacet = page.locator('[data-facet="type"]');
+      await typeFacet.waitFor();
+      // The two largest types.
+      const [first, second] = (await typeFacet.locator('button.facet-value').allTextContents()).slice(0, 2);
+      const counts = (await typeFacet.locator('.count').allTextContents()).map((c) => Number(c.replace(/,/g, '')));
+      assert.ok(first && second && counts[0] > 0 && counts[1] > 0, `types ${first}, ${second}`);
+      const value = (name) => typeFacet.locator('button.facet-value', { hasText: new RegExp(`^${name}$`) });
+      await value(first).click();
+      await page.locator('[data-testid="filters"] .chip', { hasText: `type:${first}` }).waitFor();
+      await waitIdle(page);
+      assert.equal(await totalOf(page), counts[0]);
+      // The facet still offers the other types.
+      await value(second).waitFor();
+      await value(second).click();
+      await page.locator('[data-testid="filters"] .chip', { hasText: `type:${first} OR type:${second}` }).waitFor();
+      await waitIdle(page);
+      assert.equal(await totalOf(page), counts[0] + counts[1], `${first} OR ${second}`);
+      const badges = await page.locator('.hit .badge').allTextContents();
+      assert.ok(badges.every((b) => b === first || b === second), `badges: ${badges}`);
+      assert.equal(await page.locator('[data-testid="filters"] .chip').count(), 1, 'one filter for one facet');
+      // Another facet ANDs, and an exclusion still works beside the group.
+      const lang = page.locator('[data-facet="lang"] button.facet-value').first();
+      const langName = await text(lang);
+      await page.locator('[data-facet="lang"] li').first().hover();
+      await page.getByRole('button', { name: `exclude ${langName}` }).click();
+      await page.locator('[data-testid="filters"] .chip.excluded').waitFor();
+      await waitIdle(page);
+      const after = await totalOf(page);
+      assert.ok(after < counts[0] + counts[1], `excluding ${langName}: ${after}`);
+      // Picking a value again takes it out of the group.
+      await value(second).click();
+      await page.locator('[data-testid="filters"] .chip', { hasText: new RegExp(`^type:${first}×?$`) }).waitFor();
+      await checkInert('the OR-ed facet');
+    });
+
+    await step('the entity graph draws the search and a node leads to its documents', async () => {
+      await page.goto(`${base}/search?q=election`);
+      await waitIdle(page);
+      await page.getByTestId('view-graph').click();
+      const canvas = page.getByTestId('graph-canvas');
+      await canvas.waitFor();
+      await page.locator('[data-testid="graph-canvas"][data-ready="true"]').waitFor();
+      const nodes = Number(await canvas.getAttribute('data-nodes'));
+      const edges = Number(await canvas.getAttribute('data-edges'));
+      assert.ok(nodes >= 3 && edges >= 1, `${nodes} nodes, ${edges} edges`);
+      assert.ok((await canvas.locator('canvas').count()) > 0, 'cytoscape drew on a canvas');
+      assert.equal(await page.getByTestId('graph-nodes').locator('li').count(), nodes);
+      await checkInert('the entity graph');
+      // Click the heaviest node on the canvas itself.
+      const [x, y] = (await canvas.getAttribute('data-first-node')).split(',').map(Number);
+      const firstName = await text(page.getByTestId('graph-nodes').locator('li a').first());
+      await canvas.click({ position: { x, y } });
+      await page.waitForURL(/\/search\?/);
+      await waitIdle(page);
+      const chip = await text(page.locator('[data-testid="filters"] .chip').first());
+      assert.ok(chip.includes(firstName.split(' ')[0]), `the node's filter: ${chip} for ${firstName}`);
+      assert.ok((await totalOf(page)) >= 1);
+      // An edge from the list: both entities as filters.
+      await page.goBack();
+      await page.getByTestId('graph-edges').locator('li a').first().click();
+      await page.waitForURL(/\/search\?/);
+      await waitIdle(page);
+      assert.equal(await page.locator('[data-testid="filters"] .chip').count(), 2, 'an edge is two filters');
+      assert.ok((await totalOf(page)) >= 1, 'the documents mentioning both');
+    });
+
+    await step('the e-mail graph links senders to recipients', async () => {
+      await page.goto(`${base}/graph?kind=email&q=`);
+      await page.locator('[data-testid="graph-canvas"][data-ready="true"]').waitFor();
+      const edges = page.getByTestId('graph-edges').locator('li a');
+      assert.ok((await edges.count()) >= 1);
+      assert.match(await text(edges.first()), /→/);
+      await checkInert('the e-mail graph');
+      await edges.first().click();
+      await page.waitForURL(/\/search\?/);
+      await waitIdle(page);
+      assert.ok((await totalOf(page)) >= 1, 'the messages of the link');
+      const chips = await page.locator('[data-testid="filters"] .chip').allTextContents();
+      assert.ok(chips.some((c) => c.startsWith('from:')), `chips: ${chips}`);
+    });
+
+    await step('the timeline narrows the search to a month', async () => {
+      await page.goto(`${base}/search?q=`);
+      await waitIdle(page);
+      await page.getByTestId('view-timeline').click();
+      const bar = page.locator('[data-testid="timeline-own"] .bar').first();
+      await bar.waitFor();
+      assert.ok((await page.locator('[data-testid="timeline-mentioned"] .bar').count()) >= 1, 'dates mentioned');
+      await checkInert('the timeline');
+      const month = await bar.getAttribute('data-month');
+      await bar.click();
+      await page.locator('[data-testid="filters"] .chip', { hasText: `date:${month}..${month}` }).waitFor();
+      await waitIdle(page);
+      const dates = await page.locator('.hit .hit-meta').allTextContents();
+      assert.ok(dates.length > 0 && dates.every((d) => d.includes(month)), `dates outside ${month}: ${dates}`);
+    });
+
+    await step('selected results download as a zip of originals', async () => {
+      await page.goto(`${base}/search?q=election`);
+      await waitIdle(page);
+      const boxes = page.getByTestId('hit-select');
+      await boxes.nth(0).check();
+      await boxes.nth(1).check();
+      assert.match(await text(page.getByTestId('selection')), /2 selected/);
+      const download = page.waitForEvent('download');
+      await page.getByTestId('zip-download').click();
+      const file = await (await download).path();
+      const bytes = fs.readFileSync(file);
+      assert.equal(bytes.subarray(0, 2).toString(), 'PK', 'a zip');
+      assert.ok(bytes.includes(Buffer.from('manifest.csv')), 'with its manifest');
+    });
+
+    await step('an e-mail shows its thread, and a message of it opens', async () => {
+      // A message whose thread has another message in the collection.
+      const target = await page.evaluate(async () => {
+        const hits = (await (await fetch('/api/search?q=type%3Aemail&limit=200')).json()).hits;
+        for (const h of hits) {
+          const doc = await (await fetch(`/api/documents/${h.id}`)).json();
+          const others = (doc.thread?.messages ?? []).filter((m) => m.id && m.id !== doc.id);
+          if (others.length > 0) return { id: doc.id, messages: doc.thread.messages.length, other: others[0].id };
+        }
+        return null;
+      });
+      assert.ok(target, 'the sample mailbox has a thread');
+      await page.goto(`${base}/doc/${target.id}`);
+      await page.getByTestId('thread').waitFor();
+      assert.equal(await page.getByTestId('thread').locator('li').count(), target.messages);
+      await checkInert('the thread');
+      await page.getByTestId('thread').locator(`a[href^="/doc/${target.other}"]`).first().click();
+      await page.waitForURL(new RegExp(`/doc/${target.other}`));
+      await page.getByTestId('doc-title').waitFor();
+    });
+
     await step('the date histogram filters by a year', async () => {
       await page.goto(`${base}/search?q=`);
       await waitIdle(page);
@@ -486,6 +626,40 @@ async function main() {
       await page.getByTestId('hit-title').click();
       await page.getByTestId('doctext').waitFor();
       assert.equal(new URL(page.url()).pathname, new URL(docUrl).pathname);
+    });
+
+    await step('the starred list names the documents', async () => {
+      await page.goto(`${base}/search?q=`);
+      await waitIdle(page);
+      const item = page.getByTestId('starred-list').locator('a');
+      await item.first().waitFor();
+      assert.equal(await text(item.first()), docTitle);
+      await item.first().click();
+      await page.getByTestId('doctext').waitFor();
+      assert.equal(new URL(page.url()).pathname, new URL(docUrl).pathname);
+    });
+
+    await step('an entity page draws its co-mentions', async () => {
+      await page.goto(`${base}/entity?type=person&value=${encodeURIComponent('Nicolas Sarkozy')}`);
+      await page.locator('[data-testid="entity-graph"] [data-testid="graph-canvas"][data-ready="true"]').waitFor();
+      const nodes = Number(await page.getByTestId('graph-canvas').getAttribute('data-nodes'));
+      assert.ok(nodes >= 2, `${nodes} nodes`);
+      await checkInert('the entity graph');
+    });
+
+    await step('the ingest page retries the failures', async () => {
+      await page.goto(`${base}/status`);
+      await page.getByTestId('failures').waitFor();
+      const before = await page.getByTestId('failures').locator('tbody tr').count();
+      assert.ok(before > 0, 'the samples have failures to retry');
+      await page.getByTestId('retry-start').click();
+      // The page follows the run until it ends, then lists what still fails.
+      await page.locator('[data-testid="retry-state"]', { hasText: /finished|stopped/ }).waitFor({ timeout: 300_000 });
+      assert.match(await text(page.getByTestId('retry-state')), /finished/);
+      await page.getByTestId('failures').waitFor();
+      const after = await page.getByTestId('failures').locator('tbody tr').count();
+      assert.ok(after > 0 && after <= before, `failures: ${before} before, ${after} after`);
+      await checkInert('the retry');
     });
 
     await step('batch search counts each line', async () => {

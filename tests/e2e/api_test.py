@@ -74,6 +74,12 @@ class Client:
         self.csrf = self.json("GET", "/api/session")["csrf"]
 
 
+def hashlib_id(data):
+    """A document id: the 128-bit BLAKE2b of its bytes, in hex."""
+    import hashlib
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
 def query(path, **params):
     return path + "?" + urllib.parse.urlencode(params, doseq=True)
 
@@ -156,6 +162,79 @@ class LocalMode(unittest.TestCase):
         self.assertEqual(resp.getheader("X-Content-Type-Options"), "nosniff")
         self.assertEqual(resp.getheader("Content-Type"), "application/octet-stream")
 
+    def find_member(self, q, path_end):
+        hits = self.search(q=q, limit=100)["hits"]
+        found = [h for h in hits if h["path"].endswith(path_end) and h["parent"]]
+        self.assertTrue(found, f"no member ending in {path_end} among {[h['path'] for h in hits]}")
+        return found[0]
+
+    def test_original_of_an_archive_member_is_extracted_on_demand(self):
+        import hashlib
+        import zipfile
+        with zipfile.ZipFile(os.path.join(SAMPLES, "test-documents.zip")) as z:
+            names = [n for n in z.namelist() if n.endswith(".txt") or n.endswith(".html")]
+            self.assertTrue(names)
+            name = names[0]
+            expected = z.read(name)
+        member = self.find_member(f'name:"{os.path.basename(name).rsplit(".", 1)[0]}"',
+                                  "!/" + name)
+        doc = self.client.json("GET", f"/api/documents/{member['id']}")
+        self.assertTrue(doc["has_original"])
+        resp, payload = self.client.request("GET", f"/api/documents/{member['id']}/original")
+        self.assertEqual(resp.status, 200, payload[:200])
+        self.assertEqual(payload, expected)
+        self.assertTrue(resp.getheader("Content-Disposition").startswith("attachment;"))
+        self.assertEqual(resp.getheader("Content-Type"), "application/octet-stream")
+        self.assertEqual(resp.getheader("X-Content-Type-Options"), "nosniff")
+        # The id is the content hash: the bytes served are the bytes indexed.
+        self.assertEqual(hashlib.blake2b(payload, digest_size=16).hexdigest(), member["id"])
+
+    def test_original_of_an_attachment_is_extracted_on_demand(self):
+        out = self.search(q="type:image", limit=100)
+        attachments = [h for h in out["hits"] if h["parent"] and "!/" in h["path"]
+                       and ".eml!/" in h["path"]]
+        self.assertTrue(attachments, [h["path"] for h in out["hits"]])
+        png = attachments[0]
+        resp, payload = self.client.request("GET", f"/api/documents/{png['id']}/original")
+        self.assertEqual(resp.status, 200, payload[:200])
+        self.assertEqual(len(payload), png["size"])
+        self.assertEqual(hashlib_id(payload), png["id"])
+
+    def test_original_of_a_changed_container_is_refused(self):
+        # A copy of the mailbox sample, ingested into its own collection, then changed on disk:
+        # the member's bytes no longer hash to its id, and the server says so instead of
+        # serving other bytes.
+        tmp = tempfile.mkdtemp(prefix="trove-changed-")
+        try:
+            source = os.path.join(tmp, "mail.eml")
+            shutil.copy(os.path.join(SAMPLES, "mail", "testEmailWithPNGAtt.eml"), source)
+            collection = os.path.join(tmp, "collection")
+            run("ingest", "--collection", collection, source)
+            server = Server(collection)
+            try:
+                client = Client(server.port)
+                hits = client.json("GET", query("/api/search", q="type:image"))["hits"]
+                self.assertTrue(hits)
+                member = hits[0]["id"]
+                resp, _ = client.request("GET", f"/api/documents/{member}/original")
+                self.assertEqual(resp.status, 200)
+                with open(source, "rb") as f:
+                    data = f.read()
+                # Change the attachment's base64 (keeping the file valid) without changing the size.
+                at = data.rindex(b"AAAA")
+                with open(source, "wb") as f:
+                    f.write(data[:at] + b"BBBB" + data[at + 4:])
+                resp, payload = client.request("GET", f"/api/documents/{member}/original")
+                self.assertEqual(resp.status, 404, payload[:300])
+                self.assertIn("changed", json.loads(payload)["error"]["message"])
+                os.remove(source)
+                resp, payload = client.request("GET", f"/api/documents/{member}/original")
+                self.assertEqual(resp.status, 404, payload[:300])
+            finally:
+                server.stop()
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
     def test_tag_then_find_by_tag_then_untag(self):
         doc_id = self.article_id()
         path = f"/api/documents/{doc_id}/tags"
@@ -176,10 +255,10 @@ class LocalMode(unittest.TestCase):
         self.assertIn("<b>check</b> the date", [n["text"] for n in doc["notes"]])
         self.client.json("DELETE", f"/api/notes/{note['id']}")
         self.client.json("PUT", f"/api/documents/{doc_id}/star")
-        self.assertIn(doc_id, self.client.json("GET", "/api/starred")["documents"])
+        self.assertIn(doc_id, [d["id"] for d in self.client.json("GET", "/api/starred")["documents"]])
         self.assertTrue(self.client.json("GET", f"/api/documents/{doc_id}")["starred"])
         self.client.json("DELETE", f"/api/documents/{doc_id}/star")
-        self.assertNotIn(doc_id, self.client.json("GET", "/api/starred")["documents"])
+        self.assertNotIn(doc_id, [d["id"] for d in self.client.json("GET", "/api/starred")["documents"]])
 
     def test_batch_search_counts_each_line_and_reports_a_bad_one(self):
         out = self.client.json("POST", "/api/search/batch",
@@ -201,6 +280,163 @@ class LocalMode(unittest.TestCase):
         self.assertIn("Nicolas Sarkozy", [e["value"] for e in people["entities"]])
         together = self.client.json("GET", query("/api/entities", **{"with": "Nicolas Sarkozy"}))
         self.assertIn("CIA", [e["value"] for e in together["entities"]])
+
+    def test_entity_graph_counts_documents_and_co_mentions(self):
+        graph = self.client.json("GET", query("/api/graph/entities", q="Sarkozy", hits=50))
+        total = self.search(q="Sarkozy")["total"]
+        self.assertEqual(graph["total"], total)
+        self.assertEqual(graph["documents"], min(total, 50))
+        nodes = {n["id"]: n for n in graph["nodes"]}
+        sarkozy = [n for n in graph["nodes"] if n["value"] == "Nicolas Sarkozy"]
+        self.assertEqual(len(sarkozy), 1)
+        self.assertEqual(sarkozy[0]["field"], "person")
+        # A node's count is the number of the search's documents that mention it.
+        both = self.search(q="Sarkozy", filter='person:"Nicolas Sarkozy"', limit=1000)
+        self.assertEqual(sarkozy[0]["documents"], both["total"])
+        self.assertTrue(all(n["type"] in ("person", "org", "place") for n in graph["nodes"]))
+        self.assertTrue(graph["edges"])
+        for edge in graph["edges"]:
+            self.assertIn(edge["source"], nodes)
+            self.assertIn(edge["target"], nodes)
+            self.assertGreaterEqual(min(nodes[edge["source"]]["documents"],
+                                        nodes[edge["target"]]["documents"]), edge["documents"])
+        # An edge's weight is the number of documents of the search mentioning both.
+        edge = graph["edges"][0]
+        a, b = nodes[edge["source"]], nodes[edge["target"]]
+        term = lambda n: f'{n["field"]}:"{n["value"]}"'
+        together = self.search(q="Sarkozy", filter=[term(a), term(b)], limit=1000)
+        self.assertEqual(edge["documents"], together["total"])
+        # Other types on request; unknown ones refused; the cap holds.
+        emails = self.client.json("GET", query("/api/graph/entities", q="", types="email"))
+        self.assertTrue(all(n["type"] == "email" for n in emails["nodes"]))
+        resp, payload = self.client.request("GET", query("/api/graph/entities", q="x", types="colour"))
+        self.assertError(resp, payload, 400, "colour")
+        resp, payload = self.client.request("GET", query("/api/graph/entities", q="x", hits=5000))
+        self.assertError(resp, payload, 400, "hits")
+
+    def test_email_graph_links_senders_to_recipients(self):
+        graph = self.client.json("GET", query("/api/graph/email", q="", filter="type:email", hits=2000))
+        self.assertGreater(graph["messages"], 1)
+        nodes = {n["id"]: n for n in graph["nodes"]}
+        self.assertTrue(graph["edges"])
+        self.assertTrue(all(n["address"] == n["address"].lower() for n in graph["nodes"]))
+        edge = max(graph["edges"], key=lambda e: e["messages"])
+        self.assertIn(edge["source"], nodes)
+        self.assertIn(edge["target"], nodes)
+        # The messages of an edge are found by the search the UI links to.
+        found = self.search(q="", filter=["type:email", f'from:{edge["source"]}',
+                                          f'to:{edge["target"]} OR cc:{edge["target"]}'], limit=1000)
+        self.assertGreaterEqual(found["total"], edge["messages"])
+        self.assertGreaterEqual(nodes[edge["source"]]["sent"], edge["messages"])
+        self.assertGreaterEqual(nodes[edge["target"]]["received"], edge["messages"])
+
+    def test_timeline_buckets_by_month(self):
+        out = self.client.json("GET", query("/api/timeline", q=""))
+        everything = self.search(q="")["total"]
+        self.assertEqual(out["documents"], everything)
+        self.assertEqual(sum(m["documents"] for m in out["months"]) + out["undated"], everything)
+        month = max(out["months"], key=lambda m: m["documents"])
+        self.assertRegex(month["month"], r"^\d{4}-\d{2}$")
+        # The range the UI narrows to finds the same documents.
+        narrowed = self.search(q="", filter=f'date:{month["month"]}..{month["month"]}')
+        self.assertEqual(narrowed["total"], month["documents"])
+        self.assertTrue(out["mentioned"])
+        mentioned = max(out["mentioned"], key=lambda m: m["documents"])
+        self.assertGreaterEqual(mentioned["mentions"], mentioned["documents"])
+        words = mentioned["month"].replace("-", " ")
+        found = self.search(q="", filter=f'mentions:"{words}"')
+        self.assertEqual(found["total"], mentioned["documents"])
+
+    def test_values_of_one_facet_or_while_facets_and(self):
+        text = self.search(q="election", filter="type:text")["total"]
+        html = self.search(q="election", filter="type:html")["total"]
+        self.assertGreater(text, 0)
+        either = self.search(q="election", filter="type:text OR type:html")
+        self.assertEqual(either["total"], text + html)
+        self.assertTrue(all(h["type"] in ("text", "html") for h in either["hits"]))
+        french = self.search(q="election", filter=["type:text OR type:html", "lang:fr"])
+        self.assertLess(french["total"], either["total"])
+        self.assertTrue(all(h["lang"] == "fr" for h in french["hits"]))
+        left = self.search(q="election", filter=["type:text OR type:html", "-lang:fr"])
+        self.assertEqual(left["total"] + french["total"], either["total"])
+
+    def test_starred_lists_title_path_type_and_date(self):
+        doc_id = self.article_id()
+        self.client.json("PUT", f"/api/documents/{doc_id}/star")
+        try:
+            starred = self.client.json("GET", "/api/starred")["documents"]
+            row = [d for d in starred if d["id"] == doc_id]
+            self.assertEqual(len(row), 1)
+            self.assertTrue(row[0]["path"].endswith(ARTICLE))
+            self.assertEqual(row[0]["type"], "text")
+            self.assertFalse(row[0]["missing"])
+            self.assertTrue(row[0]["title"])
+            self.assertIn("date", row[0])
+        finally:
+            self.client.json("DELETE", f"/api/documents/{doc_id}/star")
+
+    def test_zip_of_selected_originals(self):
+        import io
+        import zipfile
+        article = self.article_id()
+        member = self.find_member('name:"testHTML"', "!/testHTML.html")
+        resp, payload = self.client.request("POST", "/api/export/zip",
+                                            {"ids": [article, member["id"], article]})
+        self.assertEqual(resp.status, 200, payload[:300])
+        self.assertTrue(resp.getheader("Content-Disposition").startswith("attachment;"))
+        archive = zipfile.ZipFile(io.BytesIO(payload))
+        names = archive.namelist()
+        self.assertEqual(len(names), 3, names)  # two originals (one asked twice) and the manifest
+        self.assertIn("manifest.csv", names)
+        for name in names:
+            self.assertFalse(name.startswith("/") or ".." in name or "\\" in name, name)
+        by_id = {n.split("-", 1)[0]: n for n in names if n != "manifest.csv"}
+        with open(ARTICLE_PATH, "rb") as f:
+            self.assertEqual(archive.read(by_id[article]), f.read())
+        self.assertEqual(hashlib_id(archive.read(by_id[member["id"]])), member["id"])
+        self.assertTrue(by_id[article].endswith(ARTICLE))
+        manifest = archive.read("manifest.csv").decode()
+        self.assertEqual(manifest.count("\r\n"), 3)
+        # Recorded in the audit log with the ids.
+        audit = self.client.json("GET", "/api/audit")["entries"]
+        self.assertTrue(any(e["action"] == "export-zip" and article in e["detail"] for e in audit))
+        # Refused: no ids, a bad id, too many, an unknown field, no CSRF token.
+        for body, words in (({"ids": []}, "non-empty"), ({"ids": ["../../etc/passwd"]}, "document ids"),
+                            ({"ids": ["0" * 32] * 501}, "at most"), ({"ids": [article], "x": 1}, "unknown field")):
+            resp, payload = self.client.request("POST", "/api/export/zip", body)
+            self.assertError(resp, payload, 400, words)
+        resp, _ = self.client.request("POST", "/api/export/zip", {"ids": [article]}, csrf=False)
+        self.assertEqual(resp.status, 403)
+
+    def test_zip_entry_names_are_sanitised(self):
+        import io
+        import zipfile
+        tmp = tempfile.mkdtemp(prefix="trove-zipnames-")
+        try:
+            sources = os.path.join(tmp, "src")
+            os.makedirs(sources)
+            for name in ("..\\..\\evil one.txt", ".hidden", "C:\\x.txt", "a\nb.txt"):
+                with open(os.path.join(sources, name), "w") as f:
+                    f.write(f"zipname test {name!r}\n")
+            collection = os.path.join(tmp, "collection")
+            run("ingest", "--collection", collection, sources)
+            server = Server(collection)
+            try:
+                client = Client(server.port)
+                client.start_session()
+                ids = [h["id"] for h in client.json("GET", query("/api/search", q="zipname"))["hits"]]
+                self.assertEqual(len(ids), 4)
+                resp, payload = client.request("POST", "/api/export/zip", {"ids": ids})
+                self.assertEqual(resp.status, 200, payload[:300])
+                names = zipfile.ZipFile(io.BytesIO(payload)).namelist()
+                self.assertEqual(len(names), 5, names)
+                for name in names:
+                    self.assertRegex(name, r"^(manifest\.csv|[0-9a-f]{32}-[^/\\:\x00-\x1f]+)$")
+                    self.assertNotIn("..", name.split("-", 1)[-1][:2])
+            finally:
+                server.stop()
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
 
     def test_status_and_failures(self):
         status = self.client.json("GET", "/api/status")
@@ -260,6 +496,53 @@ class LocalMode(unittest.TestCase):
             self.assertIn("script-src 'self'", csp)
             self.assertNotIn("unsafe-inline", csp)
             self.assertEqual(resp.getheader("X-Content-Type-Options"), "nosniff")
+
+
+class RetryFailures(unittest.TestCase):
+    """POST /api/ingest/retry runs `trove ingest --retry-failed` beside the server."""
+
+    def test_retry_runs_an_ingest_of_the_failures_and_reports_it(self):
+        tmp = tempfile.mkdtemp(prefix="trove-retry-")
+        try:
+            collection = os.path.join(tmp, "collection")
+            run("ingest", "--collection", collection, os.path.join(SAMPLES, "documents"))
+            server = Server(collection)
+            try:
+                client = Client(server.port)
+                client.start_session()
+                failures = client.json("GET", "/api/failures")["failures"]
+                self.assertTrue(failures, "the samples have a protected document that fails")
+                self.assertEqual(client.json("GET", "/api/ingest/retry")["started"], "")
+                resp, _ = client.request("POST", "/api/ingest/retry", csrf=False)
+                self.assertEqual(resp.status, 403)
+                resp, payload = client.request("POST", "/api/ingest/retry", raw=b'{"x": 1}',
+                                               headers={"Content-Type": "application/json"})
+                self.assertEqual(resp.status, 400, payload)
+                started = client.json("POST", "/api/ingest/retry", expect=202)
+                self.assertTrue(started["started"])
+                # Until it ends (the ingest's own timeout bounds it); no state is assumed between.
+                state = started
+                for _ in range(3000):
+                    state = client.json("GET", "/api/ingest/retry")
+                    if not state["running"]:
+                        break
+                    import time
+                    time.sleep(0.1)
+                self.assertFalse(state["running"])
+                self.assertEqual(state["exit_code"], 0, state)
+                self.assertTrue(state["finished"])
+                self.assertTrue(state["last_line"])
+                # The run is the ingest's: the store records it, and what fails still fails.
+                status = client.json("GET", "/api/status")
+                self.assertEqual(status["last_run"]["state"], "completed")
+                again = client.json("GET", "/api/failures")["failures"]
+                self.assertEqual(sorted(f["path"] for f in again), sorted(f["path"] for f in failures))
+                audit = client.json("GET", "/api/audit")["entries"]
+                self.assertIn("retry-failed", [e["action"] for e in audit])
+            finally:
+                server.stop()
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 class TeamMode(unittest.TestCase):

@@ -65,6 +65,65 @@ export interface Note {
   created: string;
 }
 
+export interface ThreadMessage {
+  id: string | null; // null: the message is not in the collection
+  message_id: string;
+  subject: string;
+  from: string;
+  date: string | null;
+  depth: number;
+  inclusive: boolean;
+}
+
+export interface NearDuplicate {
+  id: string;
+  title: string;
+  path: string;
+  similarity: number;
+}
+
+export interface StarredDocument {
+  id: string;
+  title: string;
+  name: string;
+  path: string;
+  type: string;
+  date: string;
+  missing: boolean;
+}
+
+export interface EntityGraph {
+  total: number;
+  documents: number;
+  nodes: { id: string; type: string; field: string; value: string; documents: number }[];
+  edges: { source: string; target: string; documents: number }[];
+}
+
+export interface EmailGraph {
+  total: number;
+  documents: number;
+  messages: number;
+  nodes: { id: string; address: string; name: string; sent: number; received: number }[];
+  edges: { source: string; target: string; messages: number }[];
+}
+
+export interface Timeline {
+  total: number;
+  documents: number;
+  undated: number;
+  months: { month: string; documents: number }[];
+  mentioned: { month: string; documents: number; mentions: number }[];
+}
+
+export interface RetryStatus {
+  running: boolean;
+  started: string;
+  finished: string;
+  started_by: string;
+  exit_code: number | null;
+  last_line: string;
+}
+
 export interface DocumentView {
   id: string;
   path: string;
@@ -99,6 +158,10 @@ export interface DocumentView {
   notes: Note[];
   starred: boolean;
   has_original: boolean;
+  // Added by the server when it knows them (e-mail threads, near-duplicates).
+  thread?: { messages: ThreadMessage[]; truncated?: boolean };
+  near_duplicates?: NearDuplicate[];
+  near_duplicates_total?: number;
 }
 
 export interface EntityCount {
@@ -247,7 +310,38 @@ export const api = {
   star: (id: string, on: boolean) =>
     request(on ? 'PUT' : 'DELETE', `/api/documents/${encodeURIComponent(id)}/star`),
   tags: () => request<{ tags: { tag: string; documents: number }[] }>('GET', '/api/tags'),
-  starred: () => request<{ documents: string[] }>('GET', '/api/starred'),
+  starred: () => request<{ documents: StarredDocument[] }>('GET', '/api/starred'),
+  entityGraph: (p: SearchParams, hits: number, types = '') =>
+    request<EntityGraph>(
+      'GET',
+      '/api/graph/entities?' + searchQueryString(p, types ? { hits: String(hits), types } : { hits: String(hits) }),
+    ),
+  emailGraph: (p: SearchParams, hits: number) =>
+    request<EmailGraph>('GET', '/api/graph/email?' + searchQueryString(p, { hits: String(hits) })),
+  timeline: (p: SearchParams) => request<Timeline>('GET', '/api/timeline?' + searchQueryString(p)),
+  retryStatus: () => request<RetryStatus>('GET', '/api/ingest/retry'),
+  retryFailures: () => request<RetryStatus>('POST', '/api/ingest/retry'),
+  // The zip comes back as a file: fetched here (it needs the CSRF header), saved by the caller.
+  zipOriginals: async (ids: string[]): Promise<Blob> => {
+    if (session === null) await loadSession();
+    const res = await fetch('/api/export/zip', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': session?.csrf ?? '' },
+      body: JSON.stringify({ ids }),
+      credentials: 'same-origin',
+    });
+    if (!res.ok) {
+      let message = `zip export: HTTP ${res.status}`;
+      try {
+        message = ((await res.json()) as { error?: { message?: string } }).error?.message ?? message;
+      } catch {
+        // not JSON: keep the status
+      }
+      if (res.status === 401) onUnauthorized();
+      throw new ApiError(res.status, message);
+    }
+    return res.blob();
+  },
   entities: (type: string, withName: string, limit: number) => {
     const qs = new URLSearchParams();
     if (type) qs.set('type', type);

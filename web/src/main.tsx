@@ -11,6 +11,8 @@ import { BatchPage } from './views/Batch';
 import { StatusPage } from './views/Status';
 import { LoginPage } from './views/Login';
 import { AdminPage } from './views/Admin';
+import { GraphPage } from './views/Graph';
+import { TimelinePage } from './views/Timeline';
 
 function Nav({ session, onLogout }: { session: Session; onLogout: () => void }) {
   const { path } = useLocation();
@@ -58,6 +60,8 @@ function Routes() {
   const doc = /^\/doc\/([0-9a-f]{32})$/.exec(path);
   if (doc) return <DocumentPage id={doc[1]} params={params} />;
   if (path === '/entity') return <EntityPage params={params} />;
+  if (path === '/graph') return <GraphPage params={params} />;
+  if (path === '/timeline') return <TimelinePage params={params} />;
   if (path === '/batch') return <BatchPage />;
   if (path === '/status') return <StatusPage />;
   if (path === '/admin') return <AdminPage />;

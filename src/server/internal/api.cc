@@ -1,12 +1,25 @@
 // The API's routes: one row per route, with the weakest role allowed to call it. docs/api.md
 // describes each for clients.
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zip.h>
+
+#include <atomic>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <set>
 
 #include "core/collection.h"
 #include "core/document.h"
+#include "core/hash.h"
+#include "pipeline/original.h"
 #include "query/parser.h"
 #include "query/search.h"
 #include "server/internal/context.h"
@@ -234,8 +247,12 @@ Status DocumentRoute(Call& call) {
   out["notes"] = std::move(note_list);
   TROVE_ASSIGN_OR_RETURN(out["starred"], workspace->IsStarred(id, call.user));
   // Where the original can be fetched: a file on disk, or inside its parent.
-  out["has_original"] = std::any_of(doc.occurrences.begin(), doc.occurrences.end(),
-                                    [](const Occurrence& o) { return o.parent_id.empty(); });
+  // (A member is extracted from its container on demand; one that never had bytes, such as a
+  // member its archive could not unpack, has none.)
+  out["has_original"] = std::any_of(
+      doc.occurrences.begin(), doc.occurrences.end(), [&doc](const Occurrence& o) {
+        return o.parent_id.empty() || doc.record.size > 0;
+      });
   call.Audit("view", id);
   call.Send(out);
   return Status::Ok();
@@ -257,6 +274,40 @@ std::string AttachmentHeader(const std::string& name) {
   }
   if (ascii.empty()) ascii = "original";
   return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
+}
+
+// The source file on disk that an occurrence inside another file comes from: the prefix of its
+// path chain, up to a "!/", whose source key is the occurrence's (a directory name may itself
+// hold "!/"). "" when the file is gone.
+std::string SourceFileOf(const Occurrence& occ) {
+  std::size_t at = 0;
+  while ((at = occ.path.find(kChainSeparator, at)) != std::string::npos) {
+    const std::string prefix = occ.path.substr(0, at);
+    std::error_code ec;
+    if (SourceKey(prefix) == occ.source_key && std::filesystem::is_regular_file(prefix, ec)) {
+      return prefix;
+    }
+    at += kChainSeparator.size();
+  }
+  return "";
+}
+
+// Members extracted at once: each is a child process with an ingest worker's memory limit.
+constexpr int kMaxConcurrentExtractions = 2;
+constexpr std::uint64_t kMaxMemberBytes = 256ull << 20;
+std::atomic<int> g_extractions{0};
+
+Result<std::string> ExtractMember(const std::string& source, const std::string& chain,
+                                  const std::string& id) {
+  if (g_extractions.fetch_add(1) >= kMaxConcurrentExtractions) {
+    g_extractions.fetch_sub(1);
+    return Status::Timeout("other originals are being extracted; try again in a moment");
+  }
+  pipeline::OriginalRequest request{source, chain, id, kMaxMemberBytes};
+  const pipeline::IngestOptions limits;  // an ingest worker's defaults
+  auto bytes = pipeline::ExtractOriginal(request, limits);
+  g_extractions.fetch_sub(1);
+  return bytes;
 }
 
 Status OriginalRoute(Call& call) {
@@ -289,14 +340,564 @@ Status OriginalRoute(Call& call) {
         });
     return Status::Ok();
   }
-  if (!doc.record.occurrence.parent_id.empty()) {
-    return Status::NotFound("document " + id +
-                            " is inside another file (an attachment or archive member): "
-                            "download its parent " +
-                            doc.record.occurrence.parent_id);
+  // Inside another file: extracted again in a child process (never here), checked against the
+  // id, and sent from memory.
+  Status missing = Status::NotFound("the original of " + id + " is no longer at " +
+                                    doc.record.occurrence.path +
+                                    " with the size it was indexed with");
+  for (const Occurrence& occ : doc.occurrences) {
+    if (occ.parent_id.empty()) continue;
+    const std::string source = SourceFileOf(occ);
+    if (source.empty()) {
+      missing = Status::NotFound("the file holding " + id + " is gone: " + occ.path);
+      continue;
+    }
+    auto extracted = ExtractMember(source, occ.path, id);
+    if (!extracted.ok()) {
+      if (!extracted.status().Is(StatusCode::kNotFound)) return extracted.status();
+      missing = extracted.status();  // another place may still have it
+      continue;
+    }
+    std::string bytes = std::move(extracted).value();
+    call.Audit("download", id);
+    call.res.set_header("Content-Disposition", AttachmentHeader(doc.record.name));
+    auto shared = std::make_shared<std::string>(std::move(bytes));
+    call.res.set_content_provider(
+        shared->size(), "application/octet-stream",
+        [shared](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+          if (offset >= shared->size()) return false;
+          sink.write(shared->data() + offset, std::min<std::size_t>(length, 1 << 16));
+          return true;
+        });
+    return Status::Ok();
   }
-  return Status::NotFound("the original of " + id + " is no longer at " +
-                          doc.record.occurrence.path + " with the size it was indexed with");
+  return missing;
+}
+
+// --- Graphs and timeline of a search -----------------------------------------------------
+// They read the top hits of the search (its own parameters, `hits` of them): the documents a
+// person looks at, ranked as the results list ranks them.
+
+constexpr std::uint64_t kDefaultGraphHits = 500;
+constexpr std::uint64_t kMaxGraphHits = 2000;
+constexpr std::uint64_t kMaxGraphNodes = 300;
+constexpr std::uint64_t kMaxGraphEdges = 2000;
+constexpr std::uint64_t kDefaultTimelineHits = 5000;
+constexpr std::uint64_t kMaxTimelineHits = 20'000;
+
+// The search of a graph or timeline: the route's query parameters, `hits` documents from the
+// first, no facets, short snippets (nobody reads them).
+Result<query::SearchResponse> TopHits(Call& call, std::uint64_t fallback, std::uint64_t max) {
+  TROVE_ASSIGN_OR_RETURN(query::SearchOptions options, SearchOptionsOf(call, kMaxPageSize));
+  TROVE_ASSIGN_OR_RETURN(options.limit, Number(call, "hits", fallback, max));
+  options.offset = 0;
+  options.want_facets = false;
+  options.snippet_bytes = 16;
+  return RunSearch(call, call.Query("q"), options);
+}
+
+// The entity types a graph shows: `types` (comma-separated EntityMention types), by default
+// people, organisations and places.
+Result<std::set<std::string>> GraphTypes(const Call& call) {
+  std::set<std::string> types;
+  std::string list = call.Query("types", "person,org,place");
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    std::size_t end = list.find(',', start);
+    if (end == std::string::npos) end = list.size();
+    const std::string type = list.substr(start, end - start);
+    start = end + 1;
+    if (type.empty()) continue;
+    const auto& known = index::EntityTypeFields();
+    if (std::none_of(known.begin(), known.end(), [&](const auto& f) { return f.first == type; })) {
+      return Status::InvalidArgument("types: unknown entity type '" + type + "'");
+    }
+    types.insert(type);
+  }
+  if (types.empty()) return Status::InvalidArgument("types names no entity type");
+  return types;
+}
+
+std::string FieldOfType(const std::string& type) {
+  for (const auto& [name, field] : index::EntityTypeFields()) {
+    if (name == type) return field;
+  }
+  return type;
+}
+
+// The heaviest edges, at most `max`, as JSON.
+Json HeaviestEdges(std::map<std::pair<std::size_t, std::size_t>, std::uint64_t> weights,
+                   const std::vector<std::string>& node_ids, std::uint64_t max) {
+  std::vector<std::pair<std::pair<std::size_t, std::size_t>, std::uint64_t>> edges(
+      weights.begin(), weights.end());
+  std::stable_sort(edges.begin(), edges.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  if (edges.size() > max) edges.resize(max);
+  Json out = Json::array();
+  for (const auto& [pair, weight] : edges) {
+    out.push_back({{"source", node_ids[pair.first]},
+                   {"target", node_ids[pair.second]},
+                   {"documents", weight}});
+  }
+  return out;
+}
+
+// GET /api/graph/entities: entities of the top hits by documents, and how often each pair is
+// mentioned in the same document.
+Status EntityGraphRoute(Call& call) {
+  TROVE_ASSIGN_OR_RETURN(std::set<std::string> types, GraphTypes(call));
+  TROVE_ASSIGN_OR_RETURN(std::uint64_t max_nodes, Number(call, "nodes", 50, kMaxGraphNodes));
+  TROVE_ASSIGN_OR_RETURN(std::vector<EntityRule> rules, [&]() -> Result<std::vector<EntityRule>> {
+    TROVE_ASSIGN_OR_RETURN(auto store, call.services.stores.Take());
+    return store->ListEntityRules();
+  }());
+  const index::EntityRules curation(rules);
+  TROVE_ASSIGN_OR_RETURN(query::SearchResponse response,
+                         TopHits(call, kDefaultGraphHits, kMaxGraphHits));
+  using Key = std::pair<std::string, std::string>;  // type, key after curation
+  struct Node {
+    std::string value;
+    std::uint64_t documents = 0;
+  };
+  std::map<Key, Node> nodes;
+  std::vector<std::vector<Key>> per_document;
+  for (const query::SearchHit& hit : response.hits) {
+    std::set<Key> seen;
+    for (const EntityMention& m : hit.hit.doc.record.entities) {
+      if (!types.contains(m.type)) continue;
+      const std::string key = index::EntityKey(m.value);
+      const std::optional<std::string> resolved = curation.Resolve(m.type, key);
+      if (!resolved || resolved->empty()) continue;
+      Key id{m.type, *resolved};
+      if (!seen.insert(id).second) continue;
+      Node& node = nodes[id];
+      if (node.value.empty() || key == *resolved) node.value = m.value;
+      ++node.documents;
+    }
+    per_document.emplace_back(seen.begin(), seen.end());
+  }
+  std::vector<std::pair<Key, Node>> ranked(nodes.begin(), nodes.end());
+  std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+    return a.second.documents > b.second.documents;
+  });
+  if (ranked.size() > max_nodes) ranked.resize(max_nodes);
+  std::map<Key, std::size_t> index_of;
+  std::vector<std::string> node_ids;
+  Json node_list = Json::array();
+  for (auto& [key, node] : ranked) {
+    std::string name = curation.NewName(key.first, key.second);
+    if (name.empty()) name = node.value;
+    const std::string id = key.first + ":" + key.second;
+    index_of[key] = node_ids.size();
+    node_ids.push_back(id);
+    node_list.push_back({{"id", id},
+                         {"type", key.first},
+                         {"field", FieldOfType(key.first)},
+                         {"value", name},
+                         {"documents", node.documents}});
+  }
+  std::map<std::pair<std::size_t, std::size_t>, std::uint64_t> weights;
+  for (const std::vector<Key>& keys : per_document) {
+    std::vector<std::size_t> present;
+    for (const Key& k : keys) {
+      if (auto it = index_of.find(k); it != index_of.end()) present.push_back(it->second);
+    }
+    std::sort(present.begin(), present.end());
+    for (std::size_t a = 0; a < present.size(); ++a) {
+      for (std::size_t b = a + 1; b < present.size(); ++b) ++weights[{present[a], present[b]}];
+    }
+  }
+  call.Send({{"total", response.total},
+             {"documents", response.hits.size()},
+             {"query", response.parsed},
+             {"nodes", std::move(node_list)},
+             {"edges", HeaviestEdges(std::move(weights), node_ids, kMaxGraphEdges)}});
+  return Status::Ok();
+}
+
+// "Jane Doe <Jane@Example.org>" -> {"jane@example.org", "Jane Doe"}; a bare name stays itself.
+std::pair<std::string, std::string> AddressOf(const std::string& header) {
+  const std::size_t open = header.rfind('<');
+  const std::size_t close = header.rfind('>');
+  std::string address = header, name;
+  if (open != std::string::npos && close != std::string::npos && close > open) {
+    address = header.substr(open + 1, close - open - 1);
+    name = header.substr(0, open);
+    while (!name.empty() && name.back() == ' ') name.pop_back();
+  }
+  if (address.find('@') != std::string::npos) {
+    for (char& c : address) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return {address, name};
+}
+
+// GET /api/graph/email: who wrote to whom (From -> To and Cc) among the top hits.
+Status EmailGraphRoute(Call& call) {
+  TROVE_ASSIGN_OR_RETURN(std::uint64_t max_nodes, Number(call, "nodes", 100, kMaxGraphNodes));
+  TROVE_ASSIGN_OR_RETURN(query::SearchResponse response,
+                         TopHits(call, kDefaultGraphHits, kMaxGraphHits));
+  struct Node {
+    std::string name;
+    std::uint64_t sent = 0, received = 0;
+  };
+  std::map<std::string, Node> nodes;
+  std::map<std::pair<std::string, std::string>, std::uint64_t> pairs;
+  std::uint64_t messages = 0;
+  for (const query::SearchHit& hit : response.hits) {
+    const Extraction& e = hit.hit.doc.record.extraction;
+    if (e.from.empty() || (e.to.empty() && e.cc.empty())) continue;
+    ++messages;
+    std::set<std::string> senders, recipients;
+    for (const std::string& f : e.from) {
+      auto [address, name] = AddressOf(f);
+      if (address.empty()) continue;
+      Node& node = nodes[address];
+      if (node.name.empty()) node.name = name;
+      if (senders.insert(address).second) ++node.sent;
+    }
+    for (const auto* list : {&e.to, &e.cc}) {
+      for (const std::string& r : *list) {
+        auto [address, name] = AddressOf(r);
+        if (address.empty()) continue;
+        Node& node = nodes[address];
+        if (node.name.empty()) node.name = name;
+        if (recipients.insert(address).second) ++node.received;
+      }
+    }
+    for (const std::string& from : senders) {
+      for (const std::string& to : recipients) {
+        if (from != to) ++pairs[{from, to}];
+      }
+    }
+  }
+  std::vector<std::pair<std::string, Node>> ranked(nodes.begin(), nodes.end());
+  std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+    return a.second.sent + a.second.received > b.second.sent + b.second.received;
+  });
+  if (ranked.size() > max_nodes) ranked.resize(max_nodes);
+  std::map<std::string, std::size_t> index_of;
+  std::vector<std::string> node_ids;
+  Json node_list = Json::array();
+  for (const auto& [address, node] : ranked) {
+    index_of[address] = node_ids.size();
+    node_ids.push_back(address);
+    node_list.push_back({{"id", address},
+                         {"address", address},
+                         {"name", node.name},
+                         {"sent", node.sent},
+                         {"received", node.received}});
+  }
+  std::map<std::pair<std::size_t, std::size_t>, std::uint64_t> weights;
+  for (const auto& [pair, count] : pairs) {
+    auto from = index_of.find(pair.first);
+    auto to = index_of.find(pair.second);
+    if (from != index_of.end() && to != index_of.end()) weights[{from->second, to->second}] = count;
+  }
+  Json edges = HeaviestEdges(std::move(weights), node_ids, kMaxGraphEdges);
+  for (Json& edge : edges) {
+    edge["messages"] = edge["documents"];
+    edge.erase("documents");
+  }
+  call.Send({{"total", response.total},
+             {"documents", response.hits.size()},
+             {"messages", messages},
+             {"query", response.parsed},
+             {"nodes", std::move(node_list)},
+             {"edges", std::move(edges)}});
+  return Status::Ok();
+}
+
+// GET /api/timeline: the top hits by the month of their own date, and the dates their text
+// mentions by month.
+Status TimelineRoute(Call& call) {
+  TROVE_ASSIGN_OR_RETURN(query::SearchResponse response,
+                         TopHits(call, kDefaultTimelineHits, kMaxTimelineHits));
+  std::map<std::string, std::uint64_t> by_month;
+  struct Mentioned {
+    std::uint64_t documents = 0, mentions = 0;
+  };
+  std::map<std::string, Mentioned> mentioned;
+  std::uint64_t undated = 0;
+  for (const query::SearchHit& hit : response.hits) {
+    const DocumentRecord& record = hit.hit.doc.record;
+    const std::string date = IsoDate(record.extraction.date);
+    if (date.size() >= 7) {
+      ++by_month[date.substr(0, 7)];
+    } else {
+      ++undated;
+    }
+    std::set<std::string> months;
+    for (const EntityMention& m : record.entities) {
+      // Mentioned dates are normalised as YYYY-MM-DD.
+      if (m.type != "date" || m.value.size() < 7 || m.value[4] != '-') continue;
+      const std::string month = m.value.substr(0, 7);
+      ++mentioned[month].mentions;
+      if (months.insert(month).second) ++mentioned[month].documents;
+    }
+  }
+  Json months = Json::array();
+  for (const auto& [month, count] : by_month) {
+    months.push_back({{"month", month}, {"documents", count}});
+  }
+  Json mentions = Json::array();
+  for (const auto& [month, m] : mentioned) {
+    mentions.push_back({{"month", month}, {"documents", m.documents}, {"mentions", m.mentions}});
+  }
+  call.Send({{"total", response.total},
+             {"documents", response.hits.size()},
+             {"undated", undated},
+             {"query", response.parsed},
+             {"months", std::move(months)},
+             {"mentioned", std::move(mentions)}});
+  return Status::Ok();
+}
+
+// --- Retrying failures -------------------------------------------------------------------
+// `trove ingest --retry-failed` as a child of the server: this very binary, spawned without a
+// shell, its output in the collection's retry-failed.log. One at a time; the ingest itself
+// refuses to run beside another ingest (the index is locked), and its log says so.
+
+// Updates `job` if its child has ended. Call with job.mu held.
+void ReapRetry(Services::RetryJob& job) {
+  if (job.pid <= 0) return;
+  int wait_status = 0;
+  const pid_t done = waitpid(job.pid, &wait_status, WNOHANG);
+  if (done == 0) return;
+  job.exit_code = done < 0                    ? -1
+                  : WIFEXITED(wait_status)    ? WEXITSTATUS(wait_status)
+                  : WIFSIGNALED(wait_status)  ? 128 + WTERMSIG(wait_status)
+                                              : -1;
+  job.pid = -1;
+  job.finished = std::time(nullptr);
+}
+
+// The last non-empty line of the log (progress lines end in \r or \n).
+std::string LastLogLine(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "";
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  const std::streamoff from = std::max<std::streamoff>(0, size - 4096);
+  in.seekg(from);
+  std::string tail(static_cast<std::size_t>(size - from), '\0');
+  in.read(tail.data(), static_cast<std::streamsize>(tail.size()));
+  while (!tail.empty() && (tail.back() == '\n' || tail.back() == '\r' || tail.back() == ' ')) {
+    tail.pop_back();
+  }
+  const std::size_t cut = tail.find_last_of("\r\n");
+  return cut == std::string::npos ? tail : tail.substr(cut + 1);
+}
+
+Json RetryJson(Services::RetryJob& job) {
+  ReapRetry(job);
+  const bool is_running = job.pid > 0;
+  Json out = {{"running", is_running},
+              {"started", job.started ? IsoDate(job.started) : ""},
+              {"finished", job.finished ? IsoDate(job.finished) : ""},
+              {"started_by", job.started_by},
+              {"exit_code", is_running || job.started == 0 ? Json(nullptr) : Json(job.exit_code)},
+              {"last_line", job.started ? LastLogLine(job.log_path) : ""}};
+  return out;
+}
+
+Status RetryStatusRoute(Call& call) {
+  Services::RetryJob& job = call.services.retry;
+  std::lock_guard lock(job.mu);
+  call.Send(RetryJson(job));
+  return Status::Ok();
+}
+
+Status RetryRoute(Call& call) {
+  if (!call.req.body.empty()) TROVE_RETURN_IF_ERROR(call.Body({}).status());  // takes no fields
+  Services::RetryJob& job = call.services.retry;
+  std::lock_guard lock(job.mu);
+  ReapRetry(job);
+  if (job.pid > 0) {
+    call.Send({{"error", {{"status", 409}, {"message", "a retry of the failures is running already"}}}},
+              409);
+    return Status::Ok();
+  }
+  const std::string collection = std::filesystem::absolute(call.services.options.collection);
+  const std::string log_path = collection + "/retry-failed.log";
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  std::vector<std::string> args = {"trove", "ingest", "--retry-failed", "--collection", collection};
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  const int error =
+      posix_spawn(&pid, "/proc/self/exe", &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (error != 0) {
+    return Status::IOError(std::string("cannot start trove ingest: ") + std::strerror(error));
+  }
+  job.pid = pid;
+  job.started = std::time(nullptr);
+  job.finished = 0;
+  job.exit_code = -1;
+  job.log_path = log_path;
+  job.started_by = call.user;
+  call.Audit("retry-failed", "");
+  call.Send(RetryJson(job), 202);
+  return Status::Ok();
+}
+
+// --- Zip of originals --------------------------------------------------------------------
+
+constexpr std::size_t kMaxZipDocuments = 500;
+constexpr std::uint64_t kMaxZipBytes = 1ull << 30;
+
+// A zip entry name made of the id and the file name, with nothing a zip tool could take for a
+// directory, a drive or a parent: "3f..-Report_2012.pdf".
+std::string ZipEntryName(const std::string& id, const std::string& name) {
+  std::string clean;
+  for (unsigned char c : name) {
+    const bool is_kept = std::isalnum(c) || c == '.' || c == '-' || c == '_' || c == ' ' || c >= 0x80;
+    clean += is_kept ? static_cast<char>(c) : '_';
+  }
+  while (!clean.empty() && (clean.front() == '.' || clean.front() == ' ')) clean.erase(0, 1);
+  if (clean.size() > 100) {
+    std::size_t cut = 100;
+    while (cut > 0 && (static_cast<unsigned char>(clean[cut]) & 0xC0) == 0x80) --cut;
+    clean.resize(cut);
+  }
+  return clean.empty() ? id : id + "-" + clean;
+}
+
+// The bytes of a document's original: a source file read whole, or a member extracted.
+Result<std::string> OriginalBytes(const index::StoredDocument& doc) {
+  Status last = Status::NotFound("no place of " + doc.record.id + " holds it any more");
+  for (const Occurrence& occ : doc.occurrences) {
+    if (!occ.parent_id.empty()) continue;
+    std::error_code ec;
+    if (std::filesystem::file_size(occ.path, ec) != doc.record.size || ec) continue;
+    std::ifstream in(occ.path, std::ios::binary);
+    std::string bytes(doc.record.size, '\0');
+    if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) continue;
+    return bytes;
+  }
+  for (const Occurrence& occ : doc.occurrences) {
+    if (occ.parent_id.empty()) continue;
+    const std::string source = SourceFileOf(occ);
+    if (source.empty()) continue;
+    auto bytes = ExtractMember(source, occ.path, doc.record.id);
+    if (bytes.ok() || !bytes.status().Is(StatusCode::kNotFound)) return bytes;
+    last = bytes.status();
+  }
+  return last;
+}
+
+// POST /api/export/zip {"ids": [...]}: the originals as one zip, built in an unlinked temporary
+// file and streamed from it. A document whose original cannot be had is listed in the
+// manifest with the reason.
+Status ZipExportRoute(Call& call) {
+  TROVE_ASSIGN_OR_RETURN(Json body, call.Body({"ids"}));
+  if (!body.contains("ids") || !body["ids"].is_array() || body["ids"].empty()) {
+    return Status::InvalidArgument("a zip export needs \"ids\": a non-empty array of document ids");
+  }
+  if (body["ids"].size() > kMaxZipDocuments) {
+    return Status::InvalidArgument("at most " + std::to_string(kMaxZipDocuments) +
+                                   " documents in one zip");
+  }
+  std::vector<std::string> ids;
+  for (const Json& id : body["ids"]) {
+    if (!id.is_string() || !IsDocumentId(id.get<std::string>())) {
+      return Status::InvalidArgument("\"ids\" must hold document ids (32 hex digits)");
+    }
+    if (std::find(ids.begin(), ids.end(), id.get<std::string>()) == ids.end()) ids.push_back(id);
+  }
+  TROVE_ASSIGN_OR_RETURN(auto reader, call.services.readers.Take());
+  TROVE_RETURN_IF_ERROR(reader->Reopen());
+  std::vector<index::StoredDocument> docs;
+  std::uint64_t total = 0;
+  for (const std::string& id : ids) {
+    TROVE_ASSIGN_OR_RETURN(index::StoredDocument doc, reader->Get(id));
+    total += doc.record.size;
+    docs.push_back(std::move(doc));
+  }
+  if (total > kMaxZipBytes) {
+    return Status::LimitExceeded("the originals add up to " + std::to_string(total >> 20) +
+                                 " MB; one zip holds at most " +
+                                 std::to_string(kMaxZipBytes >> 20) + " MB");
+  }
+  char path[] = "/tmp/trove-zip-XXXXXX";
+  const int fd = mkstemp(path);
+  if (fd < 0) return Status::IOError(std::string("temporary file: ") + std::strerror(errno));
+  ::close(fd);
+  int zip_error = 0;
+  zip_t* archive = zip_open(path, ZIP_TRUNCATE, &zip_error);
+  if (archive == nullptr) {
+    ::unlink(path);
+    return Status::IOError("cannot create the zip (libzip error " + std::to_string(zip_error) + ")");
+  }
+  auto fail = [&](const std::string& why) {
+    zip_discard(archive);
+    ::unlink(path);
+    return Status::IOError(why);
+  };
+  std::string manifest = "id,file,path,status\r\n";
+  std::size_t added = 0;
+  for (const index::StoredDocument& doc : docs) {
+    const std::string entry = ZipEntryName(doc.record.id, doc.record.name);
+    auto bytes = OriginalBytes(doc);
+    manifest += CsvField(doc.record.id) + "," + CsvField(bytes.ok() ? entry : "") + "," +
+                CsvField(doc.record.occurrence.path) + "," +
+                CsvField(bytes.ok() ? "ok" : bytes.status().message()) + "\r\n";
+    if (!bytes.ok()) continue;
+    // libzip keeps the buffer until zip_close and frees it then (freep = 1).
+    void* copy = std::malloc(std::max<std::size_t>(1, bytes->size()));
+    if (copy == nullptr) return fail("out of memory");
+    std::memcpy(copy, bytes->data(), bytes->size());
+    zip_source_t* source = zip_source_buffer(archive, copy, bytes->size(), 1);
+    if (source == nullptr) {
+      std::free(copy);
+      return fail("cannot add " + entry + " to the zip");
+    }
+    if (zip_file_add(archive, entry.c_str(), source, ZIP_FL_ENC_UTF_8) < 0) {
+      zip_source_free(source);
+      return fail("cannot add " + entry + " to the zip: " + zip_strerror(archive));
+    }
+    ++added;
+  }
+  void* copy = std::malloc(manifest.size());
+  if (copy == nullptr) return fail("out of memory");
+  std::memcpy(copy, manifest.data(), manifest.size());
+  zip_source_t* source = zip_source_buffer(archive, copy, manifest.size(), 1);
+  if (source == nullptr || zip_file_add(archive, "manifest.csv", source, ZIP_FL_ENC_UTF_8) < 0) {
+    if (source != nullptr) zip_source_free(source);
+    else std::free(copy);
+    return fail("cannot add the manifest to the zip");
+  }
+  if (zip_close(archive) != 0) {
+    const std::string why = zip_strerror(archive);
+    return fail("cannot write the zip: " + why);
+  }
+  auto file = std::make_shared<std::ifstream>(path, std::ios::binary);
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  ::unlink(path);  // the open stream keeps it until the answer is sent
+  if (!*file || ec) return Status::IOError("cannot read back the zip");
+  std::string detail = std::to_string(added) + " of " + std::to_string(ids.size()) + ":";
+  for (const std::string& id : ids) detail += " " + id;
+  call.Audit("export-zip", detail);
+  call.res.set_header("Content-Disposition", "attachment; filename=\"trove-originals.zip\"");
+  call.res.set_content_provider(
+      size, "application/zip",
+      [file](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+        std::string buf(std::min<std::size_t>(length, 1 << 16), '\0');
+        file->seekg(static_cast<std::streamoff>(offset));
+        file->read(buf.data(), static_cast<std::streamsize>(buf.size()));
+        const auto got = static_cast<std::size_t>(file->gcount());
+        if (got == 0) return false;
+        sink.write(buf.data(), got);
+        return true;
+      });
+  return Status::Ok();
 }
 
 Result<std::string> TagOf(const Json& body, const std::string& key) {
@@ -406,10 +1007,42 @@ Status StarRoute(Call& call, bool is_starred) {
   return Status::Ok();
 }
 
+constexpr std::size_t kMaxStarredListed = 10'000;
+
+// One's starred documents with what a list shows of each; a document no longer in the index
+// keeps its id (so that it can be unstarred) and says "missing".
 Status StarredRoute(Call& call) {
-  TROVE_ASSIGN_OR_RETURN(auto workspace, call.services.workspaces.Take());
-  TROVE_ASSIGN_OR_RETURN(auto ids, workspace->StarredBy(call.user));
-  call.Send({{"documents", ids}});
+  std::vector<std::string> ids;
+  {
+    TROVE_ASSIGN_OR_RETURN(auto workspace, call.services.workspaces.Take());
+    TROVE_ASSIGN_OR_RETURN(ids, workspace->StarredBy(call.user));
+  }
+  if (ids.size() > kMaxStarredListed) ids.resize(kMaxStarredListed);
+  auto reader = call.services.readers.Take();
+  if (!reader.ok() && reader.status().code() != StatusCode::kNotFound) return reader.status();
+  if (reader.ok()) TROVE_RETURN_IF_ERROR((*reader)->Reopen());
+  Json out = Json::array();
+  for (const std::string& id : ids) {
+    Json row = {{"id", id}, {"title", ""}, {"name", ""}, {"path", ""},
+                {"type", ""}, {"date", ""}, {"missing", true}};
+    if (reader.ok()) {
+      auto doc = (*reader)->Get(id);
+      if (doc.ok()) {
+        const DocumentRecord& r = doc->record;
+        row = {{"id", id},
+               {"title", r.extraction.title.empty() ? r.name : r.extraction.title},
+               {"name", r.name},
+               {"path", r.occurrence.path},
+               {"type", r.type},
+               {"date", IsoDate(r.extraction.date)},
+               {"missing", false}};
+      } else if (doc.status().code() != StatusCode::kNotFound) {
+        return doc.status();
+      }
+    }
+    out.push_back(std::move(row));
+  }
+  call.Send({{"documents", std::move(out)}});
   return Status::Ok();
 }
 
@@ -597,6 +1230,16 @@ std::vector<Route> ApiRoutes() {
       Make("GET", "/api/search", reader, "search with facets, paging to any depth", SearchRoute),
       Make("POST", "/api/search/batch", reader, "document counts for many queries", BatchRoute),
       Make("GET", "/api/export", reader, "search results as CSV or JSON", ExportRoute),
+      Make("GET", "/api/graph/entities", reader,
+           "co-mention graph of the entities in a search's top hits", EntityGraphRoute),
+      Make("GET", "/api/graph/email", reader, "who wrote to whom in a search's top hits",
+           EmailGraphRoute),
+      Make("POST", "/api/export/zip", reader, "selected originals as one zip", ZipExportRoute),
+      Make("GET", "/api/ingest/retry", reader, "the retry of failures started here, if any",
+           RetryStatusRoute),
+      Make("POST", "/api/ingest/retry", editor, "start `trove ingest --retry-failed`", RetryRoute),
+      Make("GET", "/api/timeline", reader, "a search's top hits by month, and the dates they mention",
+           TimelineRoute),
       Make("GET", "/api/documents/{id}", reader, "a document: metadata, text, spans, children",
            DocumentRoute),
       Make("GET", "/api/documents/{id}/original", reader, "the original file, as an attachment",

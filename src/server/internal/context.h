@@ -9,9 +9,12 @@
 #include <string>
 #include <vector>
 
+#include <sys/types.h>
+
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "core/hash.h"  // IsDocumentId
 #include "core/status.h"
 #include "core/time.h"
 #include "index/index.h"
@@ -81,6 +84,18 @@ struct Services {
   Pool<store::Workspace> workspaces;
   // The CSRF token of local mode (team mode keeps one per session).
   std::string local_csrf;
+
+  // The `trove ingest --retry-failed` started from the UI (api.cc), one at a time.
+  struct RetryJob {
+    std::mutex mu;
+    pid_t pid = -1;            // running child, or -1
+    std::int64_t started = 0;  // seconds since the epoch; 0: never started
+    std::int64_t finished = 0;
+    int exit_code = -1;        // once finished; 128 + signal when killed
+    std::string log_path;      // its standard output and error
+    std::string started_by;
+  };
+  RetryJob retry;
 };
 
 struct Call {
@@ -114,7 +129,5 @@ struct Route {
 // The API's routes (api.cc), in the order they are matched.
 std::vector<Route> ApiRoutes();
 
-// A document id: 32 lower-case hex digits. Anything else is refused before it reaches a reader.
-bool IsDocumentId(const std::string& text);
 
 }  // namespace trove::server::internal

@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "core/collection.h"
+#include "core/hash.h"
 #include "server/internal/context.h"
 
 namespace trove::server {
@@ -427,12 +428,6 @@ void Call::Audit(const std::string& action, const std::string& detail) const {
   Status status =
       workspace.ok() ? (*workspace)->Audit({0, 0, user, action, detail}) : workspace.status();
   if (!status.ok()) std::fprintf(stderr, "trove serve: audit log: %s\n", status.message().c_str());
-}
-
-bool IsDocumentId(const std::string& text) {
-  return text.size() == 32 && std::all_of(text.begin(), text.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
 }
 
 }  // namespace internal

@@ -9,6 +9,63 @@ import { entityField, fieldTerm, formatSize } from '../query';
 import { fromSpans, segment, type Ranges } from '../spans';
 import { lastSearchUrl } from '../router';
 
+// The e-mail thread the document is in, in tree order; a message the collection lacks is named
+// but not linked. Nothing when the server sends no thread.
+function Thread({ doc, q }: { doc: DocumentView; q: string }) {
+  const messages = doc.thread?.messages ?? [];
+  if (messages.length < 2) return null;
+  return (
+    <section class="side-box" data-testid="thread">
+      <h3>Thread ({messages.length})</h3>
+      <ol class="thread">
+        {messages.map((m, i) => {
+          const label = `${m.subject || '(no subject)'}`;
+          return (
+            <li key={i} class={`depth-${Math.min(Math.max(0, m.depth), 8)}${m.id === doc.id ? ' current' : ''}`}>
+              {m.id === null ? (
+                <span class="muted" title={m.message_id}>
+                  {label} (not in the collection)
+                </span>
+              ) : m.id === doc.id ? (
+                <strong>{label}</strong>
+              ) : (
+                <Link href={docHref(m.id, q)}>{label}</Link>
+              )}
+              <div class="muted small">
+                {m.from}
+                {m.date ? ` · ${m.date.slice(0, 10)}` : ''}
+                {m.inclusive ? ' · quotes the whole thread' : ''}
+              </div>
+            </li>
+          );
+        })}
+      </ol>
+      {doc.thread?.truncated && <p class="muted small">The thread is longer; not every message is listed.</p>}
+    </section>
+  );
+}
+
+// Documents with nearly the same text. Nothing when the server sends none.
+function NearDuplicates({ doc, q }: { doc: DocumentView; q: string }) {
+  const near = doc.near_duplicates ?? [];
+  if (near.length === 0) return null;
+  return (
+    <section class="side-box" data-testid="near-duplicates">
+      <h3>Near-duplicates ({Math.max(near.length, doc.near_duplicates_total ?? 0).toLocaleString()})</h3>
+      <ul>
+        {near.map((d) => (
+          <li key={d.id}>
+            <Link href={docHref(d.id, q)} title={d.path}>
+              {d.title || d.path || d.id}
+            </Link>{' '}
+            <span class="muted small">{Math.round(d.similarity * 100)}% similar</span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 function DocText({
   doc,
   current,
@@ -448,6 +505,8 @@ export function DocumentPage({ id, params }: { id: string; params: URLSearchPara
               </ul>
             </section>
           )}
+          <Thread doc={doc} q={q} />
+          <NearDuplicates doc={doc} q={q} />
           {doc.paths.length > 1 && (
             <section class="side-box">
               <h3>Also found at</h3>

@@ -1,6 +1,7 @@
 // An entity: the documents that mention it and the entities mentioned with it.
-import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type EntityCount, type SearchResult } from '../api';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { api, ApiError, type EntityCount, type EntityGraph, type SearchResult } from '../api';
+import { entityGraphParts, GraphCanvas } from './Graph';
 import { docHref, entityHref, ErrorBox, Link, Marked, searchHref } from '../components';
 import { entityField, fieldTerm, formatDate } from '../query';
 
@@ -12,6 +13,7 @@ export function EntityPage({ params }: { params: URLSearchParams }) {
   const query = fieldTerm(entityField(type), value);
   const [docs, setDocs] = useState<SearchResult | null>(null);
   const [related, setRelated] = useState<EntityCount[] | null>(null);
+  const [graph, setGraph] = useState<EntityGraph | null>(null);
   const [error, setError] = useState('');
 
   useEffect(() => {
@@ -23,6 +25,11 @@ export function EntityPage({ params }: { params: URLSearchParams }) {
       .search({ q: query, filters: [], sort: 'relevance', offset: 0, limit: kDocuments, exact: false })
       .then((r) => live && setDocs(r))
       .catch(fail);
+    setGraph(null);
+    api
+      .entityGraph({ q: query, filters: [], sort: 'relevance', offset: 0, limit: 0, exact: false }, 500, 'person,org,place,email')
+      .then((g) => live && setGraph(g))
+      .catch(fail);
     api
       .entities('', value, 60)
       .then((r) => live && setRelated(r.entities))
@@ -32,6 +39,11 @@ export function EntityPage({ params }: { params: URLSearchParams }) {
     };
   }, [type, value]);
 
+  const graphParts = useMemo(
+    () =>
+      graph && entityGraphParts({ q: query, filters: [], sort: 'relevance', offset: 0, limit: 20, exact: false }, graph),
+    [graph, query],
+  );
   const max = Math.max(1, ...(related ?? []).map((e) => e.documents));
   return (
     <main class="page entity-page">
@@ -47,6 +59,20 @@ export function EntityPage({ params }: { params: URLSearchParams }) {
         </Link>
       </p>
       <ErrorBox message={error} />
+      {graph && graphParts && graph.nodes.length > 1 && (
+        <section data-testid="entity-graph">
+          <h2>Co-mentions</h2>
+          <p class="muted">
+            What the first {graph.documents.toLocaleString()} documents mentioning it also mention; click a node or a
+            link for the documents.
+          </p>
+          <GraphCanvas
+            nodes={graphParts!.nodes}
+            edges={graphParts!.edges}
+            label={`Co-mention graph of ${value}`}
+          />
+        </section>
+      )}
       <div class="entity-columns">
         <section>
           <h2>

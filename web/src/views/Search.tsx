@@ -8,6 +8,7 @@ import {
   type SavedQuery,
   type SearchParams,
   type SearchResult,
+  type StarredDocument,
 } from '../api';
 import { docHref, ErrorBox, Link, Marked } from '../components';
 import {
@@ -26,7 +27,7 @@ const kPageSize = 20;
 const kFacetRows = 8;
 const kFacetOrder = ['type', 'lang', 'year', 'from', 'person', 'org', 'place', 'email'];
 
-function paramsOf(url: URLSearchParams): SearchParams {
+export function paramsOf(url: URLSearchParams): SearchParams {
   const offset = Number(url.get('offset') ?? '0');
   return {
     q: url.get('q') ?? '',
@@ -90,6 +91,17 @@ function SyntaxHelp() {
 }
 
 const kMaxStarredLinked = 200;
+const kStarredShown = 10;
+
+// The query string of a graph or timeline of the search `p`.
+function viewQuery(p: SearchParams, kind: string): string {
+  const qs = new URLSearchParams();
+  qs.set('q', p.q);
+  for (const f of p.filters) qs.append('f', f);
+  if (p.exact) qs.set('exact', '1');
+  if (kind) qs.set('kind', kind);
+  return qs.toString();
+}
 
 function simpleSearch(q: string): string {
   return searchUrl({ q, filters: [], sort: 'relevance', exact: false, offset: 0, limit: kPageSize });
@@ -98,7 +110,7 @@ function simpleSearch(q: string): string {
 // One's saved searches, starred documents and the collection's tags, each a link to a search.
 function Workspace({ params }: { params: SearchParams }) {
   const [tags, setTags] = useState<{ tag: string; documents: number }[]>([]);
-  const [starred, setStarred] = useState<string[]>([]);
+  const [starred, setStarred] = useState<StarredDocument[]>([]);
   const [saved, setSaved] = useState<{ id: number; name: string; query: SavedQuery }[]>([]);
   const [naming, setNaming] = useState(false);
   const [name, setName] = useState('');
@@ -118,7 +130,7 @@ function Workspace({ params }: { params: SearchParams }) {
       setError(e instanceof ApiError ? e.message : String(e));
     }
   };
-  const ids = starred.slice(0, kMaxStarredLinked);
+  const ids = starred.slice(0, kMaxStarredLinked).map((d) => d.id);
   return (
     <>
       <section class="facet" data-testid="saved-searches">
@@ -186,6 +198,22 @@ function Workspace({ params }: { params: SearchParams }) {
           <Link href={simpleSearch(ids.map((id) => `id:${id}`).join(' OR '))} class="facet-value">
             {starred.length.toLocaleString()} starred document{starred.length === 1 ? '' : 's'}
           </Link>
+          <ul data-testid="starred-list">
+            {starred.slice(0, kStarredShown).map((d) => (
+              <li key={d.id}>
+                {d.missing ? (
+                  <span class="muted" title={d.id}>
+                    (no longer in the collection)
+                  </span>
+                ) : (
+                  <Link href={docHref(d.id)} class="facet-value" title={`${d.type} ${formatDate(d.date)} ${d.path}`}>
+                    {d.title || d.name || d.id}
+                  </Link>
+                )}
+                <span class="count">{d.type}</span>
+              </li>
+            ))}
+          </ul>
         </section>
       )}
       {tags.length > 0 && (
@@ -229,35 +257,51 @@ function FilterChips({ filters, onRemove }: { filters: string[]; onRemove: (f: s
   );
 }
 
+// The positive filter that holds a facet's picked values, OR-ed ("type:pdf OR type:email"), and
+// those values' filters; a year range from the histogram is not one of them.
+export function facetGroup(name: string, filters: string[]): { filter: string; parts: string[] } | null {
+  if (name === 'year') return null;
+  for (const f of filters) {
+    if (f.startsWith('-')) continue;
+    const parts = f.split(' OR ');
+    if (parts.every((p) => p.startsWith(`${name}:`))) return { filter: f, parts };
+  }
+  return null;
+}
+
 function Facet({
   name,
   values,
   active,
   onAdd,
+  onToggle,
 }: {
   name: string;
   values: FacetValue[];
   active: string[];
   onAdd: (filter: string) => void;
+  onToggle: (facet: string, filter: string) => void;
 }) {
   const [open, setOpen] = useState(false);
   const sorted = name === 'year' ? [...values].sort((a, b) => b.value.localeCompare(a.value)) : values;
   const shown = open ? sorted : sorted.slice(0, kFacetRows);
+  const group = facetGroup(name, active);
   return (
     <section class="facet" data-facet={name}>
       <h3>{facetLabels[name] ?? name}</h3>
       <ul>
         {shown.map((v) => {
           const filter = facetFilter(name, v.value);
-          const isOn = active.includes(filter);
+          const isOn = active.includes(filter) || (group?.parts.includes(filter) ?? false);
           return (
             <li key={v.value} class={isOn ? 'on' : ''}>
               <button
                 type="button"
                 class="facet-value"
-                title={`Only ${v.value}`}
-                disabled={isOn}
-                onClick={() => onAdd(filter)}
+                title={isOn ? `Leave ${v.value} out of this facet's choice` : group ? `Also ${v.value}` : `Only ${v.value}`}
+                aria-pressed={isOn}
+                disabled={name === 'year' && isOn}
+                onClick={() => (name === 'year' ? onAdd(filter) : onToggle(name, filter))}
               >
                 {v.value || '(none)'}
               </button>
@@ -381,6 +425,30 @@ export function SearchView({ params: url }: { params: URLSearchParams }) {
       });
   }, [key]);
 
+  // A facet with picked values lists its other values too: its counts come from the same
+  // search without its own filter.
+  const [groupFacets, setGroupFacets] = useState<Record<string, FacetValue[]>>({});
+  useEffect(() => {
+    let live = true;
+    setGroupFacets({});
+    const names = [...new Set(params.filters.map((f) => /^([a-z]+):/.exec(f)?.[1] ?? ''))].filter(
+      (n) => n !== '' && n !== 'date' && facetGroup(n, params.filters) !== null,
+    );
+    for (const name of names) {
+      const group = facetGroup(name, params.filters)!;
+      api
+        .search({ ...params, offset: 0, limit: 0, filters: params.filters.filter((f) => f !== group.filter) })
+        .then((r) => {
+          const values = r.facets?.[name];
+          if (live && values) setGroupFacets((old) => ({ ...old, [name]: values }));
+        })
+        .catch(() => {});
+    }
+    return () => {
+      live = false;
+    };
+  }, [key]);
+
   // Keyboard: "/" to the query box, j/k through the results.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -403,6 +471,29 @@ export function SearchView({ params: url }: { params: URLSearchParams }) {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
+  // Documents picked for a zip of their originals; kept while paging.
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [zipping, setZipping] = useState(false);
+  const [zipError, setZipError] = useState('');
+  const downloadZip = async () => {
+    setZipping(true);
+    try {
+      const blob = await api.zipOriginals([...selected]);
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(blob);
+      link.download = 'trove-originals.zip';
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      window.setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+      setZipError('');
+    } catch (e) {
+      setZipError(e instanceof ApiError ? e.message : String(e));
+    } finally {
+      setZipping(false);
+    }
+  };
+
   const go = (changes: Partial<SearchParams>) =>
     navigate(searchUrl({ ...params, offset: 0, ...changes }));
   const addFilter = (f: string) => {
@@ -411,8 +502,19 @@ export function SearchView({ params: url }: { params: URLSearchParams }) {
     if (!kept.includes(f)) go({ filters: [...kept, f] });
   };
   const removeFilter = (f: string) => go({ filters: params.filters.filter((x) => x !== f) });
+  // Values of one facet are OR-ed in one filter; different facets AND.
+  const toggleFacetValue = (facet: string, f: string) => {
+    const group = facetGroup(facet, params.filters);
+    if (group === null) {
+      addFilter(f);
+      return;
+    }
+    const parts = group.parts.includes(f) ? group.parts.filter((p) => p !== f) : [...group.parts, f];
+    const filters = params.filters.flatMap((x) => (x !== group.filter ? [x] : parts.length ? [parts.join(' OR ')] : []));
+    go({ filters });
+  };
 
-  const facets = result?.facets ?? {};
+  const facets = { ...(result?.facets ?? {}), ...groupFacets };
   const facetNames = [
     ...kFacetOrder.filter((n) => facets[n]?.length),
     ...Object.keys(facets)
@@ -497,6 +599,7 @@ export function SearchView({ params: url }: { params: URLSearchParams }) {
                 values={facets[name]}
                 active={params.filters}
                 onAdd={addFilter}
+                onToggle={toggleFacetValue}
               />
             ))}
           </aside>
@@ -517,6 +620,17 @@ export function SearchView({ params: url }: { params: URLSearchParams }) {
                   for <code data-testid="parsed">{result.query}</code>
                 </span>
               )}
+              <span class="views">
+                <Link href={'/graph?' + viewQuery(params, 'entities')} data-testid="view-graph">
+                  Entity graph
+                </Link>{' '}
+                <Link href={'/graph?' + viewQuery(params, 'email')} data-testid="view-email-graph">
+                  E-mail graph
+                </Link>{' '}
+                <Link href={'/timeline?' + viewQuery(params, '')} data-testid="view-timeline">
+                  Timeline
+                </Link>
+              </span>
               <span class="exports">
                 Export:{' '}
                 <a href={api.exportUrl(params, 'csv')} download data-testid="export-csv">
@@ -527,10 +641,35 @@ export function SearchView({ params: url }: { params: URLSearchParams }) {
                 </a>
               </span>
             </div>
+            {selected.size > 0 && (
+              <div class="selection" data-testid="selection">
+                {selected.size.toLocaleString()} selected{' '}
+                <button type="button" onClick={() => void downloadZip()} disabled={zipping} data-testid="zip-download">
+                  {zipping ? 'Preparing the zip…' : 'Download originals (zip)'}
+                </button>{' '}
+                <button type="button" class="link" onClick={() => setSelected(new Set())}>
+                  Clear
+                </button>
+                <ErrorBox message={zipError} />
+              </div>
+            )}
             {result.notice && <p class="notice">{result.notice}</p>}
             <ol class="hits" ref={list} start={params.offset + 1} data-testid="hits">
               {result.hits.map((hit) => (
                 <li class="hit" key={hit.id}>
+                  <input
+                    type="checkbox"
+                    class="hit-select"
+                    aria-label={`select ${hit.title || hit.name || hit.id}`}
+                    checked={selected.has(hit.id)}
+                    onChange={(e) => {
+                      const next = new Set(selected);
+                      if (e.currentTarget.checked) next.add(hit.id);
+                      else next.delete(hit.id);
+                      setSelected(next);
+                    }}
+                    data-testid="hit-select"
+                  />
                   <Link
                     href={docHref(hit.id, params.q, params.exact)}
                     class="hit-title"

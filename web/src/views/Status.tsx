@@ -1,7 +1,7 @@
 // Ingest status (documents by state, type and language; the last run) and the failures list.
 // While a run is in progress the page refreshes itself.
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError } from '../api';
+import { api, ApiError, canEdit, type RetryStatus } from '../api';
 import { ErrorBox } from '../components';
 
 const kRefreshMs = 3000;
@@ -36,19 +36,28 @@ export function StatusPage() {
   >(null);
   const [error, setError] = useState('');
   const [filter, setFilter] = useState('');
+  const [retry, setRetry] = useState<RetryStatus | null>(null);
+  const [reload, setReload] = useState(0);
 
   useEffect(() => {
     let live = true;
     let timer = 0;
     const load = async () => {
       try {
-        const [s, f] = await Promise.all([api.status(), api.failures()]);
+        const [s, f, r] = await Promise.all([
+          api.status(),
+          api.failures(),
+          api.retryStatus().catch(() => null),
+        ]);
         if (!live) return;
         setStatus(s);
         setFailures(f.failures);
+        setRetry(r);
         setError('');
         const run = s.last_run as { state?: string } | undefined;
-        if (run && run.state === 'interrupted or running') timer = window.setTimeout(load, kRefreshMs);
+        if ((run && run.state === 'interrupted or running') || r?.running) {
+          timer = window.setTimeout(load, kRefreshMs);
+        }
       } catch (e) {
         if (live) setError(e instanceof ApiError ? e.message : String(e));
       }
@@ -58,7 +67,17 @@ export function StatusPage() {
       live = false;
       window.clearTimeout(timer);
     };
-  }, []);
+  }, [reload]);
+
+  const startRetry = async () => {
+    try {
+      setRetry(await api.retryFailures());
+      setError('');
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    }
+    setReload((n) => n + 1);
+  };
 
   const run = status?.last_run as
     | { id: number; started: string; finished: string; state: string; summary: unknown }
@@ -94,6 +113,34 @@ export function StatusPage() {
       {failures && (
         <section>
           <h2>Failures and skipped files ({failures.length.toLocaleString()})</h2>
+          <div class="retry" data-testid="retry">
+            {canEdit() && (
+              <button
+                type="button"
+                disabled={retry?.running === true || failures.length === 0}
+                onClick={() => void startRetry()}
+                data-testid="retry-start"
+              >
+                Retry the failures
+              </button>
+            )}{' '}
+            {retry?.running && (
+              <span data-testid="retry-state">
+                Retrying since {retry.started}… <code>{retry.last_line}</code>
+              </span>
+            )}
+            {retry && !retry.running && retry.started && (
+              <span data-testid="retry-state">
+                The retry started {retry.started} {retry.exit_code === 0 ? 'finished' : `stopped (exit code ${retry.exit_code})`}{' '}
+                at {retry.finished}
+                {retry.last_line && (
+                  <>
+                    : <code>{retry.last_line}</code>
+                  </>
+                )}
+              </span>
+            )}
+          </div>
           {failures.length > 0 && (
             <input
               type="search"
