@@ -10,8 +10,14 @@ With --collection-names FILE (the JSON of `trove entities --type person --limit 
 `variant` (reordered, initial, typo, case) and `variant_of` (the entity's name): bench_xref
 scores recall and precision on them.
 
+With --phonetic N as well, N more rows are appended (after the --size rows, which stay as they
+were): sound-alike respellings of the collection's people, variant `phonetic`, made by two or
+more of the spelling changes that transliterations and misspellings by ear make (a vowel inside
+a word, a doubled or undoubled consonant, ph/f, ck/k/c, y/i, dt/tt, w/v), always more edits
+apart than the name matcher's misspelling allowance, so that only a phonetic match finds them.
+
 Usage: make_watchlist.py --data ../shared/data --size 100000 [--collection-names people.json
-       --planted 500] > list.csv
+       --planted 500 [--phonetic 200]] > list.csv
 """
 import argparse
 import csv
@@ -73,6 +79,66 @@ def typo(name, rng):
     return out if out != name else None
 
 
+def edits(a, b):
+    """Levenshtein distance with adjacent transpositions, as the name matcher counts."""
+    d = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) + 1):
+        d[i][0] = i
+    for j in range(len(b) + 1):
+        d[0][j] = j
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1,
+                          d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[len(a)][len(b)]
+
+
+VOWELS = "aeiou"
+
+
+def sound_alike_changes(w):
+    """Every respelling of w by one change that keeps its sound (roughly), as (new word)."""
+    out = []
+    for k in range(1, len(w)):
+        c = w[k]
+        if c in VOWELS:
+            out += [w[:k] + v + w[k + 1:] for v in VOWELS if v != c]
+        if k + 1 < len(w) and c == w[k + 1] and c not in VOWELS:
+            out.append(w[:k] + w[k + 1:])  # undouble
+        elif c in "lmnrst" and 0 < k < len(w) - 1 and w[k - 1] in VOWELS and w[k + 1] in VOWELS:
+            out.append(w[:k] + c + w[k:])  # double
+    for a, b in [("ph", "f"), ("f", "ph"), ("ck", "k"), ("y", "i"), ("i", "y"), ("dt", "tt"),
+                 ("w", "v"), ("ca", "ka"), ("co", "ko"), ("cu", "ku")]:
+        start = w.find(a, 1)
+        if start > 0:
+            out.append(w[:start] + b + w[start + len(a):])
+    return out
+
+
+def phonetic(name, rng):
+    words = name.split()
+    if len(words) < 2:
+        return None
+    idx = max(range(len(words)), key=lambda k: len(words[k]))
+    w = words[idx]
+    if len(w) < 5 or not w.isalpha():
+        return None
+    allowance = 2 if len(w) >= 8 else 1
+    for _ in range(50):
+        v = w
+        for _ in range(rng.choice([2, 3])):
+            changes = sound_alike_changes(v)
+            if not changes:
+                break
+            v = rng.choice(changes)
+        if edits(v.lower(), w.lower()) > allowance:
+            words[idx] = v
+            return " ".join(words)
+    return None
+
+
 def variant(name, kind, rng):
     words = name.split()
     if len(words) < 2:
@@ -94,6 +160,7 @@ def main():
     ap.add_argument("--size", type=int, default=100000)
     ap.add_argument("--collection-names")
     ap.add_argument("--planted", type=int, default=500)
+    ap.add_argument("--phonetic", type=int, default=0)
     ap.add_argument("--seed", type=int, default=4)
     args = ap.parse_args()
     rng = random.Random(args.seed)
@@ -143,6 +210,23 @@ def main():
         rows.append({"name": v, "type": "Person", "source": "ner-corpora", "variant": kind,
                      "variant_of": base})
     rows = rows[: args.size]
+    # Phonetic variants come after the --size rows, from a generator of their own, so that the
+    # list without them stays as it was.
+    if args.collection_names and args.phonetic > 0:
+        prng = random.Random(args.seed + 1)
+        with open(args.collection_names, encoding="utf-8") as f:
+            people = [e["value"] for e in json.load(f)["entities"] if len(e["value"].split()) >= 2]
+        prng.shuffle(people)
+        added = 0
+        for person in people:
+            if added >= args.phonetic:
+                break
+            v = phonetic(person, prng)
+            if v is None:
+                continue
+            rows.append({"name": v, "type": "Person", "source": "collection", "variant": "phonetic",
+                         "variant_of": person})
+            added += 1
     out = csv.DictWriter(sys.stdout, fieldnames=["id", "name", "type", "source", "variant",
                                                  "variant_of"])
     out.writeheader()

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "analyze/mentions.h"
+#include "analyze/phonetic.h"
 #include "core/text.h"
 
 namespace trove::analyze {
@@ -31,6 +32,16 @@ constexpr double kFuzzyFirstLetterPenalty = 0.05;
 // A one-word name only matches a misspelling from this length.
 constexpr std::size_t kMinFuzzyLettersAlone = 6;
 constexpr std::size_t kMaxMissingWords = 2;
+// Sound-alike words (Double Metaphone keys shared) score below any misspelling within the edit
+// allowance, which the matcher tries first. Double Metaphone alone joins far too much in names
+// ("Allen" ~ "Joulwaan" through the alternate key, "Waltrip" ~ "Aldridge" through the four-letter
+// cut, "Owens" ~ "Jones"): measured on a 100,000-name list against the SpamAssassin people, most
+// phonetic hits were wrong (bench/RESULTS.md, "Phonetic keys"). So a phonetic pair also needs
+// the same first letter and a spelling not too far (edits at most kPhoneticEditShare of the
+// longer word, and at least two), and counts only beside a word that both names share.
+constexpr double kPhoneticFactor = 0.78;
+constexpr std::size_t kMinPhoneticLetters = 5;
+constexpr double kPhoneticEditShare = 0.4;
 
 // Company forms that follow a name without being part of it.
 constexpr std::string_view kCompanyForms[] = {
@@ -112,24 +123,40 @@ std::size_t MaxEdits(std::size_t a_len, std::size_t b_len) {
 struct Word {
   std::string_view text;
   std::u32string_view letters;
+  const PhoneticKeys* phonetic = nullptr;  // set for words of kMinPhoneticLetters or more
   bool is_initial() const { return letters.size() == 1; }
 };
+
+bool MayBePhonetic(std::u32string_view letters) { return letters.size() >= kMinPhoneticLetters; }
+
+// Edits allowed between two sound-alike words of these lengths.
+std::size_t MaxPhoneticEdits(std::size_t a_len, std::size_t b_len) {
+  const auto share =
+      static_cast<std::size_t>(kPhoneticEditShare * static_cast<double>(std::max(a_len, b_len)));
+  return std::max<std::size_t>(2, share);
+}
 
 // A name's words, with their letters decoded once.
 struct Words {
   explicit Words(const std::vector<std::string>& texts) {
     count = std::min(texts.size(), kMaxWords);
-    for (std::size_t k = 0; k < count; ++k) letters[k] = Codepoints(texts[k]);
-    for (std::size_t k = 0; k < count; ++k) words[k] = Word{texts[k], letters[k]};
+    for (std::size_t k = 0; k < count; ++k) {
+      letters[k] = Codepoints(texts[k]);
+      if (MayBePhonetic(letters[k])) phonetic[k] = DoubleMetaphone(texts[k]);
+    }
+    for (std::size_t k = 0; k < count; ++k) {
+      words[k] = Word{texts[k], letters[k], MayBePhonetic(letters[k]) ? &phonetic[k] : nullptr};
+    }
   }
   std::array<std::u32string, kMaxWords> letters;
+  std::array<PhoneticKeys, kMaxWords> phonetic;
   std::array<Word, kMaxWords> words;
   std::size_t count = 0;
   Words(const Words&) = delete;  // words view letters
   Words& operator=(const Words&) = delete;
 };
 
-enum class PairKind { kSame, kFuzzy, kInitial };
+enum class PairKind { kSame, kFuzzy, kPhonetic, kInitial };
 struct Pair {
   std::size_t wanted, found;
   PairKind kind;
@@ -183,6 +210,20 @@ std::optional<NameComparison> CompareWords(const Word* wanted, std::size_t wante
     wanted_paired[i] = found_paired[best] = true;
   }
   for (std::size_t i = 0; i < m; ++i) {
+    if (wanted_paired[i] || wanted[i].phonetic == nullptr) continue;
+    for (std::size_t j = 0; j < n; ++j) {
+      if (found_paired[j] || found[j].phonetic == nullptr) continue;
+      if (wanted[i].letters[0] != found[j].letters[0]) continue;
+      const std::size_t max = MaxPhoneticEdits(wanted[i].letters.size(), found[j].letters.size());
+      if (SoundAlike(*wanted[i].phonetic, *found[j].phonetic) &&
+          EditDistance(wanted[i].letters, found[j].letters, max) <= max) {
+        add_pair({i, j, PairKind::kPhonetic, kPhoneticFactor});
+        wanted_paired[i] = found_paired[j] = true;
+        break;
+      }
+    }
+  }
+  for (std::size_t i = 0; i < m; ++i) {
     if (wanted_paired[i]) continue;
     for (std::size_t j = 0; j < n; ++j) {
       if (found_paired[j]) continue;
@@ -198,10 +239,14 @@ std::optional<NameComparison> CompareWords(const Word* wanted, std::size_t wante
   const std::size_t paired = pair_count;
   Pair* const pairs_begin = pair_slots.data();
   Pair* const pairs_end = pair_slots.data() + pair_count;
-  std::size_t whole_words = 0;
+  std::size_t whole_words = 0, same_words = 0, phonetic_words = 0;
   for (const Pair* pair = pairs_begin; pair != pairs_end; ++pair) {
     if (pair->kind != PairKind::kInitial && !wanted[pair->wanted].is_initial()) ++whole_words;
+    if (pair->kind == PairKind::kSame && !wanted[pair->wanted].is_initial()) ++same_words;
+    if (pair->kind == PairKind::kPhonetic) ++phonetic_words;
   }
+  // A sound-alike word needs a second signal: two names of two words or more that share a word.
+  if (phonetic_words > 0 && (std::min(m, n) < 2 || same_words == 0)) return std::nullopt;
   if (std::min(m, n) == 1) {
     if (m != 1 || n != 1 || paired != 1 || whole_words != 1) return std::nullopt;
     if (pair_slots[0].kind == PairKind::kFuzzy &&
@@ -235,6 +280,7 @@ std::optional<NameComparison> CompareWords(const Word* wanted, std::size_t wante
     has_fuzzy |= pair->kind == PairKind::kFuzzy;
     has_initial |= pair->kind == PairKind::kInitial;
   }
+  const bool has_phonetic = phonetic_words > 0;
   const std::size_t missing = std::max(m, n) - paired;
   for (std::size_t k = 0; k < missing; ++k) score *= kMissingWordFactor;
   if (is_reordered) score *= kReorderedFactor;
@@ -242,7 +288,8 @@ std::optional<NameComparison> CompareWords(const Word* wanted, std::size_t wante
   // falls below the default floor (0.75) unless the rest is exact ("Putin, V." still scores 0.65).
   if (is_reordered && has_initial) score *= kInitialFactor;
   out.score = score;
-  out.kind = has_fuzzy      ? NameMatchKind::kFuzzy
+  out.kind = has_phonetic   ? NameMatchKind::kPhonetic
+             : has_fuzzy    ? NameMatchKind::kFuzzy
              : has_initial  ? NameMatchKind::kInitial
              : missing > 0  ? NameMatchKind::kPartial
              : is_reordered ? NameMatchKind::kReordered
@@ -252,6 +299,11 @@ std::optional<NameComparison> CompareWords(const Word* wanted, std::size_t wante
 
 std::uint64_t HashKey(std::u32string_view letters) {
   return std::hash<std::u32string_view>{}(letters);
+}
+
+// A phonetic key and the word's first letter: only words of the same first letter pair.
+std::uint64_t SoundKey(std::string_view key, char32_t first_letter) {
+  return std::hash<std::string_view>{}(key) ^ (std::uint64_t{first_letter} * 0x9E3779B97F4A7C15u);
 }
 
 // The keys under which a word is found by its misspellings: itself and each of its one-letter
@@ -283,6 +335,8 @@ const char* NameMatchKindName(NameMatchKind kind) {
       return "initial";
     case NameMatchKind::kFuzzy:
       return "fuzzy";
+    case NameMatchKind::kPhonetic:
+      return "phonetic";
   }
   return "exact";
 }
@@ -329,12 +383,15 @@ struct NameIndex::Impl {
   std::unordered_map<std::string, std::uint32_t> vocabulary;
   std::vector<std::string> words;       // by id
   std::vector<std::u32string> letters;  // by id
+  std::vector<PhoneticKeys> phonetic;   // by id; empty keys for words too short to sound alike
   // Names by word id, in name order (compressed rows: postings[offsets[w] .. offsets[w + 1]]),
   // and the same for the names that hold an initial only.
   std::vector<std::uint32_t> offsets, postings;
   std::vector<std::uint32_t> initial_offsets, initial_postings;
   // (deletion key, word id), sorted: the misspelling index.
   std::vector<std::pair<std::uint64_t, std::uint32_t>> deletions;
+  // (hash of a phonetic key, word id), sorted: the sound-alike index.
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> sounds;
   bool is_built = false;
 
   // Find's scratch: per name, how many of the wanted words it holds, and the last word counted.
@@ -349,6 +406,7 @@ struct NameIndex::Impl {
     if (is_new) {
       words.push_back(word);
       letters.push_back(Codepoints(word));
+      phonetic.push_back(MayBePhonetic(letters.back()) ? DoubleMetaphone(word) : PhoneticKeys{});
     }
     return it->second;
   }
@@ -359,6 +417,21 @@ struct NameIndex::Impl {
     out->clear();
     if (const auto it = vocabulary.find(word); it != vocabulary.end()) out->push_back(it->second);
     if (word_letters.size() < kMinFuzzyLetters) return;
+    if (MayBePhonetic(word_letters)) {
+      const PhoneticKeys sound = DoubleMetaphone(word);
+      for (const std::string* key : {&sound.primary, &sound.alternate}) {
+        if (key->empty() || (key == &sound.alternate && sound.alternate == sound.primary)) continue;
+        auto range =
+            std::equal_range(sounds.begin(), sounds.end(),
+                             std::make_pair(SoundKey(*key, word_letters[0]), std::uint32_t{0}),
+                             [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (auto it = range.first; it != range.second; ++it) {
+          if (std::find(out->begin(), out->end(), it->second) == out->end()) {
+            out->push_back(it->second);
+          }
+        }
+      }
+    }
     std::vector<std::uint64_t> keys;
     DeletionKeys(word_letters, &keys);
     for (const std::uint64_t key : keys) {
@@ -439,6 +512,18 @@ void NameIndex::Build() {
       d.deletions.emplace_back(key, static_cast<std::uint32_t>(w));
     }
   }
+  d.sounds.clear();
+  for (std::size_t w = 0; w < d.words.size(); ++w) {
+    const PhoneticKeys& sound = d.phonetic[w];
+    if (sound.primary.empty()) continue;
+    const char32_t first = d.letters[w][0];
+    d.sounds.emplace_back(SoundKey(sound.primary, first), static_cast<std::uint32_t>(w));
+    if (sound.alternate != sound.primary) {
+      d.sounds.emplace_back(SoundKey(sound.alternate, first), static_cast<std::uint32_t>(w));
+    }
+  }
+  std::sort(d.sounds.begin(), d.sounds.end());
+  d.sounds.erase(std::unique(d.sounds.begin(), d.sounds.end()), d.sounds.end());
   std::sort(d.deletions.begin(), d.deletions.end());
   d.deletions.erase(std::unique(d.deletions.begin(), d.deletions.end()), d.deletions.end());
   d.hits.assign(d.names.size(), 0);
@@ -448,9 +533,13 @@ void NameIndex::Build() {
 }
 
 std::vector<NameIndex::Match> NameIndex::Find(std::string_view wanted, double min_score) {
+  return FindWords(NameWords(wanted), min_score);
+}
+
+std::vector<NameIndex::Match> NameIndex::FindWords(const std::vector<std::string>& wanted_texts,
+                                                   double min_score) {
   Impl& d = *impl_;
   if (!d.is_built) Build();
-  const std::vector<std::string> wanted_texts = NameWords(wanted);
   const Words wanted_words(wanted_texts);
   const std::size_t m = wanted_words.count;
   std::uint32_t wanted_letters = 0, wanted_initials = 0;
@@ -530,7 +619,8 @@ std::vector<NameIndex::Match> NameIndex::Find(std::string_view wanted, double mi
     ++d.comparisons;
     for (std::uint32_t k = 0; k < n.count; ++k) {
       const std::uint32_t id = d.name_words[n.first + k];
-      found_words[k] = Word{d.words[id], d.letters[id]};
+      found_words[k] = Word{d.words[id], d.letters[id],
+                            d.phonetic[id].primary.empty() ? nullptr : &d.phonetic[id]};
     }
     const std::optional<NameComparison> comparison =
         CompareWords(wanted_words.words.data(), m, found_words.data(), n.count);

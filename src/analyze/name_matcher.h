@@ -8,7 +8,11 @@
 // one-word names), at least one pair is a whole word, and the longer has at most two words
 // more. A pair is the same word, an initial and a word it starts ("j" ~ "john"), or two words of
 // five letters or more within an edit distance of 1 (2 from eight letters; a one-word name from
-// six letters). An initial pairs only between names of as many words.
+// six letters). An initial pairs only between names of as many words. Last, two words of five
+// letters or more that sound alike (analyze/phonetic.h: "Mohammed" ~ "Muhamad", "Schmidt" ~
+// "Schmitt") pair as a phonetic match, looser than a misspelling, when they also start with the
+// same letter and are at most 40% of the longer word apart in edits; and only in names of two
+// words or more that share one word exactly (measured: bench/RESULTS.md, "Phonetic keys").
 #pragma once
 
 #include <cstddef>
@@ -27,8 +31,9 @@ enum class NameMatchKind {
   kPartial,    // one name has words the other lacks ("Vladimir Vladimirovich Putin")
   kInitial,    // a word is given by its initial ("V. Putin")
   kFuzzy,      // a word is spelt differently ("Wladimir Putin")
+  kPhonetic,   // a word sounds alike but is spelt further apart ("Muhamad Ali" ~ "Mohammed Ali")
 };
-// "exact", "reordered", "partial", "initial", "fuzzy".
+// "exact", "reordered", "partial", "initial", "fuzzy", "phonetic".
 const char* NameMatchKindName(NameMatchKind kind);
 
 struct NameComparison {
@@ -44,7 +49,8 @@ std::vector<std::string> NameWords(std::string_view name);
 std::optional<NameComparison> CompareNames(std::string_view wanted, std::string_view found);
 
 // Many names (a collection's entities) indexed by their words, so that a name is compared only
-// with those sharing a word with it, the same or within one edit, rather than with all of them.
+// with those sharing a word with it (the same, within one edit, or sounding alike) rather than
+// with all of them.
 // Not thread-safe: Find uses scratch space kept in the index.
 class NameIndex {
  public:
@@ -65,6 +71,9 @@ class NameIndex {
   };
   // The names that match `wanted` with a score of at least `min_score`, best first.
   std::vector<Match> Find(std::string_view wanted, double min_score);
+  // The same for a name already cut into its words (NameWords): a name looked up in many
+  // indexes (a watch list against batch after batch of documents) is cut once.
+  std::vector<Match> FindWords(const std::vector<std::string>& wanted_words, double min_score);
 
   // Comparisons made by Find so far (the candidates that blocking let through).
   std::uint64_t comparisons() const;

@@ -325,20 +325,6 @@ std::vector<ThreadNode> BuildThread(const std::vector<ThreadInput>& messages) {
   return Builder(messages).Run();
 }
 
-std::string FoldedWords(std::string_view text) {
-  std::string out;
-  TokenIterator tokens(text);
-  Token token;
-  while (tokens.Next(&token)) {
-    if (token.text.size() > kMaxTokenBytes) continue;
-    const std::string folded = FoldToken(token.text);
-    if (folded.empty()) continue;
-    if (!out.empty()) out += ' ';
-    out += folded;
-  }
-  return out;
-}
-
 std::string OwnText(std::string_view body) {
   std::vector<std::string_view> lines;
   for (std::size_t at = 0; at <= body.size();) {

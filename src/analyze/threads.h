@@ -48,7 +48,4 @@ std::vector<ThreadNode> BuildThread(const std::vector<ThreadInput>& messages);
 // wrote:", "Le ... a écrit :", an Outlook "From:" block) are left out.
 std::string OwnText(std::string_view body);
 
-// The folded words of `text` joined by single spaces, with quote markers gone.
-std::string FoldedWords(std::string_view text);
-
 }  // namespace trove::analyze

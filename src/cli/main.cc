@@ -101,6 +101,7 @@ int IngestCommand(const pipeline::IngestOptions& options) {
         static_cast<unsigned long long>(p.ocr_cache_hits),
         static_cast<unsigned long long>(p.ocr_documents));
   }
+  PrintWatchSummary(p, options.collection);
   if (p.failed + p.document_failures > 0) {
     std::printf("see what failed and why: trove failures --collection %s\n",
                 options.collection.c_str());

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -31,6 +32,7 @@ struct WatchOptions {
   double min_score = 0.75;
   std::uint64_t max_ids = 10;
   bool no_text = false;
+  bool only_new = false;  // watch hits --new
 };
 
 Status RequireCollection(const std::string& collection) {
@@ -61,6 +63,9 @@ Result<analyze::ParsedWatchList> ReadWatchList(const std::string& path, const st
 }
 
 int Add(const WatchOptions& options) {
+  // A list may come before the first ingest: every document is then matched as it arrives.
+  std::error_code mkdir_ec;
+  std::filesystem::create_directories(options.collection, mkdir_ec);
   if (Status status = RequireCollection(options.collection); !status.ok()) return Fail(status);
   auto parsed = ReadWatchList(options.file, options.format);
   if (!parsed.ok()) return Fail(parsed.status());
@@ -85,8 +90,11 @@ int Add(const WatchOptions& options) {
     std::printf(", %llu unnamed entities left out",
                 static_cast<unsigned long long>(parsed->skipped));
   }
-  std::printf("\ncross-reference it: trove xref %s --collection %s\n", options.list.c_str(),
-              options.collection.c_str());
+  std::printf(
+      "\ndocuments ingested from now on are matched as they arrive: trove watch hits --list %s "
+      "--collection %s\nthe documents already there: trove xref %s --collection %s\n",
+      options.list.c_str(), options.collection.c_str(), options.list.c_str(),
+      options.collection.c_str());
   return 0;
 }
 
@@ -103,7 +111,8 @@ int List(const WatchOptions& options) {
                      {"entries", list.entries},
                      {"format", list.format},
                      {"source", list.source},
-                     {"added", IsoDate(list.added)}});
+                     {"added", IsoDate(list.added)},
+                     {"matched_run", list.matched_run}});
     }
     std::printf("%s\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return 0;
@@ -247,7 +256,116 @@ int XrefCommand(const WatchOptions& options) {
   return 0;
 }
 
+// `trove watch hits`: what the watch pass of each ingest found (pipeline/internal/watch_pass.h).
+int Hits(const WatchOptions& options) {
+  if (options.as_json && options.as_csv) {
+    std::fprintf(stderr, "trove: --json and --csv exclude each other\n");
+    return kExitUsage;
+  }
+  if (Status status = RequireCollection(options.collection); !status.ok()) return Fail(status);
+  auto store = store::Store::Open(StorePath(options.collection));
+  if (!store.ok()) return Fail(store.status());
+  auto last_run = (*store)->LastRun();
+  if (!last_run.ok()) return Fail(last_run.status());
+  const std::int64_t latest = *last_run ? (*last_run)->id : 0;
+  auto lists = store::WatchLists::Open(StorePath(options.collection));
+  if (!lists.ok()) return Fail(lists.status());
+  std::vector<store::WatchHit> hits;
+  // New: found first by the latest ingest run (none yet: nothing is new).
+  if (!options.only_new || latest > 0) {
+    auto found = (*lists)->Hits(options.list, options.only_new ? latest : 0);
+    if (!found.ok()) return Fail(found.status());
+    hits = std::move(found).value();
+  } else if (!options.list.empty()) {
+    if (auto found = (*lists)->Entries(options.list); !found.ok()) return Fail(found.status());
+  }
+  // Where each document was found, when the index can say (a document may be gone since).
+  std::map<std::string, std::string> path_of;
+  if (auto reader = index::Reader::Open(IndexDir(options.collection)); reader.ok()) {
+    for (const store::WatchHit& hit : hits) {
+      if (path_of.count(hit.doc_id) != 0) continue;
+      auto doc = (*reader)->Get(hit.doc_id);
+      path_of[hit.doc_id] = doc.ok() ? doc->record.occurrence.path : "";
+    }
+  }
+  if (options.as_json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const store::WatchHit& hit : hits) {
+      out.push_back({{"list", hit.list},
+                     {"line", hit.line},
+                     {"id", hit.entry_id},
+                     {"entry", hit.entry_name},
+                     {"schema", hit.schema},
+                     {"name", hit.name},
+                     {"type", hit.type},
+                     {"matched", hit.matched},
+                     {"kind", hit.kind},
+                     {"score", std::round(hit.score * 1000) / 1000},
+                     {"doc_id", hit.doc_id},
+                     {"path", path_of[hit.doc_id]},
+                     {"run", hit.run_id},
+                     {"found", IsoDate(hit.found)},
+                     {"new", hit.run_id == latest}});
+    }
+    const nlohmann::json wrapped = {{"latest_run", latest}, {"hits", out}};
+    std::printf("%s\n",
+                wrapped.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    return 0;
+  }
+  if (options.as_csv) {
+    std::printf("list,line,id,entry,score,kind,type,matched,doc_id,path,run,found,new\n");
+    for (const store::WatchHit& hit : hits) {
+      std::printf("%s,%llu,%s,%s,%s,%s,%s,%s,%s,%s,%lld,%s,%d\n", CsvField(hit.list).c_str(),
+                  static_cast<unsigned long long>(hit.line), CsvField(hit.entry_id).c_str(),
+                  CsvField(hit.entry_name).c_str(), Score(hit.score).c_str(), hit.kind.c_str(),
+                  hit.type.c_str(), CsvField(hit.matched).c_str(), hit.doc_id.c_str(),
+                  CsvField(path_of[hit.doc_id]).c_str(), static_cast<long long>(hit.run_id),
+                  IsoDate(hit.found).c_str(), hit.run_id == latest ? 1 : 0);
+    }
+    return 0;
+  }
+  std::printf("%zu %shit%s", hits.size(), options.only_new ? "new " : "",
+              hits.size() == 1 ? "" : "s");
+  if (!options.list.empty()) std::printf(" of watch list '%s'", options.list.c_str());
+  std::printf(" in %s", options.collection.c_str());
+  if (latest > 0) std::printf(" (latest ingest run #%lld)", static_cast<long long>(latest));
+  std::printf("\n");
+  std::string list;
+  for (const store::WatchHit& hit : hits) {
+    if (hit.list != list) {
+      list = hit.list;
+      std::printf("\n%s\n", list.c_str());
+    }
+    const bool is_text = hit.type == "text";
+    std::printf("  %s %s%-9s %-6s %s%s%s  line %llu %s  run #%lld %s  %s %s\n",
+                Score(hit.score).c_str(), hit.run_id == latest ? "new " : "    ", hit.kind.c_str(),
+                hit.type.c_str(), is_text ? "\"" : "", hit.matched.c_str(), is_text ? "\"" : "",
+                static_cast<unsigned long long>(hit.line), hit.entry_name.c_str(),
+                static_cast<long long>(hit.run_id), IsoDate(hit.found).c_str(), hit.doc_id.c_str(),
+                path_of[hit.doc_id].c_str());
+  }
+  return 0;
+}
+
 }  // namespace
+
+void PrintWatchSummary(const pipeline::IngestProgress& p, const std::string& collection) {
+  if (!p.watch_error.empty()) {
+    std::printf(
+        "  watch    the watch pass failed (the ingest stands; the next ingest matches these "
+        "documents again): %s\n",
+        p.watch_error.c_str());
+    return;
+  }
+  if (p.watch_lists == 0) return;
+  std::printf("  watch    %llu new hit%s of %llu watch list%s in %llu documents (%.1f s)%s\n",
+              static_cast<unsigned long long>(p.watch_new_hits), p.watch_new_hits == 1 ? "" : "s",
+              static_cast<unsigned long long>(p.watch_lists), p.watch_lists == 1 ? "" : "s",
+              static_cast<unsigned long long>(p.watch_documents), p.watch_seconds,
+              p.watch_new_hits > 0
+                  ? ("; see them: trove watch hits --new --collection " + collection).c_str()
+                  : "");
+}
 
 std::function<std::optional<int>()> AddWatchCommands(CLI::App& app) {
   auto options = std::make_shared<WatchOptions>();
@@ -271,6 +389,14 @@ std::function<std::optional<int>()> AddWatchCommands(CLI::App& app) {
   auto* remove_cmd = watch_cmd->add_subcommand("remove", "forget watch list LIST");
   add_collection(remove_cmd);
   remove_cmd->add_option("LIST", options->list, "the list's name")->required();
+  auto* hits_cmd = watch_cmd->add_subcommand(
+      "hits", "what the lists found in the documents of each ingest since they were added");
+  add_collection(hits_cmd);
+  hits_cmd->add_option("--list", options->list, "one list only (default: every list)");
+  hits_cmd->add_flag("--new", options->only_new,
+                     "only the hits found by the latest ingest and never before");
+  hits_cmd->add_flag("--json", options->as_json, "JSON output");
+  hits_cmd->add_flag("--csv", options->as_csv, "CSV output, one row per hit");
 
   auto* xref_cmd = app.add_subcommand(
       "xref", "match a watch list against the collection's entities and text (docs/watchlists.md)");
@@ -290,6 +416,7 @@ std::function<std::optional<int>()> AddWatchCommands(CLI::App& app) {
     if (add_cmd->parsed()) return Add(*options);
     if (list_cmd->parsed()) return List(*options);
     if (remove_cmd->parsed()) return Remove(*options);
+    if (hits_cmd->parsed()) return Hits(*options);
     if (xref_cmd->parsed()) return XrefCommand(*options);
     return std::nullopt;
   };

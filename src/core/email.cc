@@ -78,15 +78,7 @@ NormalizedSubject NormalizeSubject(std::string_view subject) {
       out.is_reply = true;
     }
   }
-  TokenIterator tokens(body);
-  Token token;
-  while (tokens.Next(&token)) {
-    if (token.text.size() > kMaxTokenBytes) continue;
-    const std::string folded = FoldToken(token.text);
-    if (folded.empty()) continue;
-    if (!out.key.empty()) out.key += ' ';
-    out.key += folded;
-  }
+  out.key = FoldedWords(body);
   return out;
 }
 

@@ -161,4 +161,18 @@ std::string SanitizeUtf8(std::string_view s) {
   return out;
 }
 
+std::string FoldedWords(std::string_view text) {
+  std::string out;
+  TokenIterator tokens(text);
+  Token token;
+  while (tokens.Next(&token)) {
+    if (token.text.size() > kMaxTokenBytes) continue;
+    const std::string folded = FoldToken(token.text);
+    if (folded.empty()) continue;
+    if (!out.empty()) out += ' ';
+    out += folded;
+  }
+  return out;
+}
+
 }  // namespace trove

@@ -36,6 +36,10 @@ inline constexpr std::size_t kMaxTokenBytes = 64;
 // "Œuvre" -> "oeuvre". The default search compares folded forms.
 std::string FoldToken(std::string_view token);
 
+// The folded tokens of `text` (tokens over kMaxTokenBytes left out) joined by single spaces:
+// "  Marine LE PEN," -> "marine le pen". Entity keys, subjects and quoted-text checks compare this.
+std::string FoldedWords(std::string_view text);
+
 // True when `s` is valid UTF-8.
 bool IsValidUtf8(std::string_view s);
 

@@ -26,6 +26,7 @@
 #include "index/index.h"
 #include "pipeline/internal/protocol.h"
 #include "pipeline/internal/walker.h"
+#include "pipeline/internal/watch_pass.h"
 #include "pipeline/internal/worker.h"
 #include "store/store.h"
 
@@ -839,7 +840,7 @@ Result<IngestProgress> Ingest(const IngestOptions& options, const ProgressCallba
   // A worker that dies while we write to it must not kill the supervisor.
   signal(SIGPIPE, SIG_IGN);
   Supervisor supervisor(options, progress, progress_interval_ms);
-  return supervisor.Run();
+  return internal::MatchWatchLists(options, supervisor.Run());
 }
 
 }  // namespace trove::pipeline

@@ -76,6 +76,14 @@ struct IngestProgress {
   std::uint64_t ocr_queued_pages = 0;   // pages waiting for OCR now
   double ocr_seconds = 0;               // wall time from the first OCR call to the last result
   double elapsed_seconds = 0;
+  // The watch pass, once the run is committed: the stored watch lists matched against the
+  // documents of this run (and of earlier runs that no pass covered). Its failure does not fail
+  // the ingest: it is told in watch_error, and the next run matches those documents again.
+  std::uint64_t watch_lists = 0;      // lists matched
+  std::uint64_t watch_documents = 0;  // documents matched against them
+  std::uint64_t watch_new_hits = 0;   // hits (entry, document) that no earlier run found
+  double watch_seconds = 0;
+  std::string watch_error;  // "" when the pass succeeded (or there was nothing to match)
 };
 
 using ProgressCallback = std::function<void(const IngestProgress&)>;

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "analyze/name_matcher.h"
+#include "analyze/watch_matcher.h"
 
 namespace trove::query {
 namespace {
@@ -47,20 +48,6 @@ Status Load(index::Reader& reader, const std::vector<EntityRule>& rules, EntityT
   }
   table->names.Build();
   return Status::Ok();
-}
-
-enum class Side { kPeople, kOrganisations, kBoth };
-
-// FollowTheMoney schemata (and the CSV type column, compared in lower case).
-Side SideOf(const std::string& schema) {
-  std::string lower;
-  for (const char c : schema) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  if (lower == "person" || lower == "per" || lower == "people") return Side::kPeople;
-  if (lower == "organization" || lower == "organisation" || lower == "company" ||
-      lower == "publicbody" || lower == "org") {
-    return Side::kOrganisations;
-  }
-  return Side::kBoth;
 }
 
 std::string Join(const std::vector<std::string>& words) {
@@ -108,15 +95,15 @@ Result<XrefResult> Xref(index::Reader& reader, const std::vector<WatchEntry>& en
 
   for (const WatchEntry& entry : entries) {
     start = Clock::now();
-    const Side side = SideOf(entry.schema);
+    const analyze::WatchSide side = analyze::SideOfSchema(entry.schema);
     // The best hit per entity: (type, entities index) -> hit.
     std::map<std::pair<std::string, std::size_t>, XrefHit> best;
     std::vector<index::NameLookup> lookups;
     for (const std::string& name : entry.names) {
       ++stats.names;
       for (EntityTable* table : {&people, &organisations}) {
-        if ((table == &people && side == Side::kOrganisations) ||
-            (table == &organisations && side == Side::kPeople)) {
+        if ((table == &people && side == analyze::WatchSide::kOrganisations) ||
+            (table == &organisations && side == analyze::WatchSide::kPeople)) {
           continue;
         }
         for (const analyze::NameIndex::Match& match : table->names.Find(name, options.min_score)) {
@@ -157,20 +144,12 @@ Result<XrefResult> Xref(index::Reader& reader, const std::vector<WatchEntry>& en
       std::set<std::vector<std::string>> searched;
       for (const std::string& name : entry.names) {
         const std::vector<std::string> words = analyze::NameWords(name);
-        // One word alone ("Smith", "Total") says too little in running text, and so does one
-        // word with initials ("R. Harris", "A. I").
-        std::size_t whole_words = 0;
-        for (const std::string& word : words) {
-          const auto letters = std::count_if(word.begin(), word.end(), [](char c) {
-            return (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // UTF-8 lead bytes
-          });
-          whole_words += letters > 1 ? 1 : 0;
-        }
-        if (whole_words < 2 || !searched.insert(words).second) continue;
+        // The same rule as the watch pass's (analyze/watch_matcher.h).
+        if (!analyze::IsSearchableInText(words) || !searched.insert(words).second) continue;
         // A name that the curation says is not an entity is not looked for in the text either.
         const std::string key = index::EntityKey(name);
-        if ((side != Side::kOrganisations && !rules.Resolve("person", key)) ||
-            (side != Side::kPeople && !rules.Resolve("org", key))) {
+        if ((side != analyze::WatchSide::kOrganisations && !rules.Resolve("person", key)) ||
+            (side != analyze::WatchSide::kPeople && !rules.Resolve("org", key))) {
           continue;
         }
         for (const bool is_phrase : {true, false}) {

@@ -94,6 +94,40 @@ TEST(NameIndex, FindsVariantsBestFirstAndNothingElse) {
   EXPECT_THAT(index.Find("Putin W.", 0.9), IsEmpty());
 }
 
+TEST(CompareNames, MatchesSoundAlikeWordsBesideAWordTheNamesShare) {
+  // "mohammed" / "muhamad": three edits; "schmidt" / "shmitt": two in a seven-letter word.
+  EXPECT_EQ(Compare("Mohammed Ali", "Muhamad Ali"), "phonetic");
+  EXPECT_EQ(Compare("Klaus Schmidt", "Klaus Shmitt"), "phonetic");
+  // Within the edit allowance, a misspelling it stays.
+  EXPECT_EQ(Compare("Klaus Schmidt", "Klaus Schmitt"), "fuzzy");
+  // Scored below an exact name and below a misspelling.
+  EXPECT_LT(ScoreOf("Mohammed Ali", "Muhamad Ali"), ScoreOf("Klaus Schmidt", "Klaus Schmitt"));
+  EXPECT_LT(ScoreOf("Mohammed Ali", "Muhamad Ali"), ScoreOf("Vladimir Putin", "Vladimir Puttin"));
+  EXPECT_GE(ScoreOf("Mohammed Ali", "Muhamad Ali"), 0.75);  // found at the default floor
+}
+
+TEST(CompareNames, RefusesSoundAlikeWordsWithoutASecondSignal) {
+  EXPECT_EQ(Compare("Mohammed", "Muhamad"), "none");                 // one word
+  EXPECT_EQ(Compare("Mohammed Hussein", "Muhamad Husain"), "none");  // no word shared
+  EXPECT_EQ(Compare("John Ross", "John Rice"), "none");              // too short to tell
+  EXPECT_EQ(Compare("Mohammed Ali", "Mahmoud Ali"), "none");         // MHMT and MMT: two names
+}
+
+TEST(NameIndex, FindsSoundAlikeNames) {
+  NameIndex index;
+  for (const char* name : {"Muhamad Ali", "Ali Hassan", "Klaus Shmitt", "Klaus Meyer"}) {
+    index.Add(name);
+  }
+  index.Build();
+  std::vector<std::string> found;
+  for (const NameIndex::Match& m : index.Find("Mohammed Ali", 0.75)) {
+    found.push_back(std::to_string(m.name) + " " + NameMatchKindName(m.comparison.kind));
+  }
+  EXPECT_THAT(found, ElementsAre("0 phonetic"));
+  ASSERT_EQ(index.Find("Klaus Schmidt", 0.75).size(), 1u);
+  EXPECT_EQ(index.Find("Klaus Schmidt", 0.75)[0].name, 2u);
+}
+
 TEST(NameIndex, ComparesOnlyCandidatesSharingAWord) {
   NameIndex index;
   for (int k = 0; k < 1000; ++k)

@@ -1,5 +1,6 @@
 """The trove command line on the sample dump, as a user runs it."""
 import json
+import mailbox
 import os
 import shutil
 import tempfile
@@ -302,6 +303,71 @@ class WatchLists(unittest.TestCase):
         proc = run("xref", "--collection", self.collection, "suspects", check=False)
         self.assertEqual(proc.returncode, 1)
         self.assertIn("no watch list 'suspects'", proc.stderr)
+
+    WATCHED = (
+        "id,name,type\n"
+        "w1,\"SARKOZY, Nicolas\",Person\n"   # the seed article
+        "w2,Whitney Webb,Person\n"             # the seed article
+        "w3,Boris Johnson,Person\n"            # nowhere
+        "w4,\"Blair, Tony\",Person\n"         # one message of the sample mailbox
+    )
+
+    def test_documents_ingested_later_are_matched_as_they_arrive(self):
+        """trove watch add, then ingests: each ingest matches the stored lists against the
+        documents it indexed; trove watch hits lists what was found, the latest run's as new."""
+        collection = os.path.join(self.tmp, "watched")  # not the one setUp filled: none yet
+        watched = os.path.join(self.tmp, "watched.csv")
+        with open(watched, "w", encoding="utf-8") as f:
+            f.write(self.WATCHED)
+        # The second folder: the first message of the sample mailbox that names Tony Blair
+        # (Apache SpamAssassin corpus; samples/SOURCES.md), as a file of its own.
+        mail_dir = os.path.join(self.tmp, "mail")
+        os.makedirs(mail_dir)
+        box = mailbox.mbox(os.path.join(SAMPLES, "mail", "spamassassin-easy-ham-2002.mbox"))
+        message = next(m for m in box if "Tony Blair" in m.as_string())
+        with open(os.path.join(mail_dir, "blair.eml"), "wb") as f:
+            f.write(message.as_bytes())
+
+        def hits(*args):
+            return run_json("watch", "hits", "--collection", collection, *args)
+
+        run("watch", "add", "--collection", collection, "watched", watched)
+        first = run("ingest", "--collection", collection, os.path.join(SAMPLES, "seed-article"))
+        self.assertIn("new hits of 1 watch list", first.stdout)
+        out = hits()
+        by_id = {h["id"]: h for h in out["hits"]}
+        self.assertEqual(sorted(by_id), ["w1", "w2"])  # never Boris Johnson, no Blair yet
+        self.assertEqual((by_id["w1"]["kind"], by_id["w1"]["matched"]), ("reordered", "Nicolas Sarkozy"))
+        self.assertEqual((by_id["w2"]["kind"], by_id["w2"]["score"]), ("exact", 1.0))
+        article = by_id["w2"]["doc_id"]
+        self.assertTrue(by_id["w2"]["path"].endswith("wikileaks-cia-french-election-2012.txt"))
+        self.assertTrue(all(h["new"] and h["run"] == out["latest_run"] for h in out["hits"]))
+
+        second = run("ingest", "--collection", collection, mail_dir)
+        self.assertIn("  watch    1 new hit of 1 watch list in 1 documents", second.stdout)
+        new = hits("--new")["hits"]
+        self.assertEqual(len(new), 1, new)
+        self.assertEqual((new[0]["id"], new[0]["kind"], new[0]["matched"]), ("w4", "reordered", "Tony Blair"))
+        self.assertTrue(new[0]["path"].endswith("blair.eml"))
+        self.assertNotEqual(new[0]["doc_id"], article)
+        # Every hit is kept; those of the first run are no longer new.
+        everything = hits("--list", "watched")["hits"]
+        self.assertEqual(sorted(h["id"] for h in everything), ["w1", "w2", "w4"])
+        self.assertEqual([h["id"] for h in everything if h["new"]], ["w4"])
+        status = run_json("status", "--collection", collection)
+        self.assertEqual(status["last_run"]["summary"]["watch"]["new_hits"], 1)
+        self.assertEqual(status["last_run"]["summary"]["watch"]["error"], "")
+        csv_out = run("watch", "hits", "--collection", collection, "--new", "--csv").stdout.splitlines()
+        self.assertEqual(csv_out[0], "list,line,id,entry,score,kind,type,matched,doc_id,path,run,found,new")
+        self.assertEqual(len(csv_out), 2)
+
+        # Nothing changed: nothing new.
+        third = run("ingest", "--collection", collection, mail_dir)
+        self.assertIn("  watch    0 new hits", third.stdout)
+        self.assertEqual(hits("--new")["hits"], [])
+        proc = run("watch", "hits", "--collection", collection, "--list", "nosuch", check=False)
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn("no watch list 'nosuch'", proc.stderr)
 
     def test_a_deleted_entity_is_not_matched(self):
         run("watch", "add", "--collection", self.collection, "suspects", self.list)

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include "store/watchlists.h"
 #include "testing/temp_dir.h"
 
 namespace trove::store {
@@ -321,6 +322,37 @@ TEST_F(StoreTest, UpgradesAVersionOneStoreKeepingItsLedger) {
   EXPECT_TRUE(store->FindSource("/a")->has_value());
   EXPECT_TRUE(store->PutEntityRule({"org", "cia", EntityRule::Action::kDelete, ""}).ok());
   EXPECT_TRUE(store->PutOcrPage("h", 0, "eng", OcrPageText{"text", 90}).ok());
+  EXPECT_EQ(QueryRaw(Path(), "PRAGMA user_version"), CurrentVersion(dir_.Sub("fresh.sqlite")));
+}
+
+// Version 6 (the watch pass): lists stored before count as matched up to the last run, so the
+// first ingest after the upgrade matches only its own documents.
+TEST_F(StoreTest, UpgradesAVersionFiveStoreTakingItsListsAsMatchedUpToTheLastRun) {
+  {
+    std::unique_ptr<Store> store = Open();
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->BeginRun().ok());
+    ASSERT_TRUE(store->BeginRun().ok());
+  }
+  {
+    auto lists = WatchLists::Open(Path());
+    ASSERT_TRUE(lists.ok());
+    WatchEntry entry;
+    entry.line = 2;
+    entry.names = {"Vladimir Putin"};
+    ASSERT_TRUE((*lists)->Put({"sanctions", "s.csv", "csv", 0, 0}, {entry}).ok());
+  }
+  ExecRaw(Path(),
+          "DROP TABLE watch_hits; DROP INDEX source_files_run; "
+          "ALTER TABLE watch_lists DROP COLUMN matched_run; PRAGMA user_version=5");
+  ASSERT_EQ(QueryRaw(Path(), "SELECT COUNT(*) FROM watch_lists"), "1");
+  auto lists = WatchLists::Open(Path());
+  ASSERT_TRUE(lists.ok()) << lists.status().ToString();
+  auto all = (*lists)->List();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].matched_run, 2);
+  EXPECT_TRUE((*lists)->Hits("sanctions", 0).ok());
   EXPECT_EQ(QueryRaw(Path(), "PRAGMA user_version"), CurrentVersion(dir_.Sub("fresh.sqlite")));
 }
 

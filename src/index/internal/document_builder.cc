@@ -175,19 +175,7 @@ void AddThreadTerms(Xapian::Document& doc, const DocumentRecord& record) {
 
 }  // namespace
 
-std::string EntityKey(std::string_view value) {
-  std::string key;
-  TokenIterator tokens(value);
-  Token token;
-  while (tokens.Next(&token)) {
-    if (token.text.size() > kMaxTokenBytes) continue;
-    const std::string folded = FoldToken(token.text);
-    if (folded.empty()) continue;
-    if (!key.empty()) key += ' ';
-    key += folded;
-  }
-  return key;
-}
+std::string EntityKey(std::string_view value) { return FoldedWords(value); }
 
 const std::vector<std::pair<std::string, std::string>>& EntityTypeFields() {
   static const auto* const kFields = [] {

@@ -32,6 +32,10 @@ class Statement {
     sqlite3_bind_int64(stmt_, idx, value);
     return *this;
   }
+  Statement& BindDouble(int idx, double value) {
+    sqlite3_bind_double(stmt_, idx, value);
+    return *this;
+  }
   // SQLITE_ROW, SQLITE_DONE, or an error code.
   int Step() { return sqlite3_step(stmt_); }
   Status Run() {
@@ -44,6 +48,7 @@ class Statement {
     return text == nullptr ? std::string() : std::string(text, sqlite3_column_bytes(stmt_, col));
   }
   std::int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  double Double(int col) const { return sqlite3_column_double(stmt_, col); }
 
  private:
   sqlite3* db_;

@@ -11,7 +11,7 @@ namespace {
 
 using internal::Statement;
 
-constexpr int kStoreFormatVersion = 5;
+constexpr int kStoreFormatVersion = 6;
 constexpr int kBusyTimeoutMs = 10'000;
 
 // Each version's statements; a store at version N runs kMigrations[N..] to reach the newest.
@@ -148,6 +148,31 @@ constexpr const char* kMigrations[] = {
       fields TEXT NOT NULL DEFAULT '{}',
       PRIMARY KEY (list, line)
     );
+    )sql",
+    // The watch pass (pipeline/internal/watch_pass.h): every ingest run matches the stored
+    // lists against the documents it indexed and keeps the hits. Lists stored before are taken
+    // as matched up to the last run (the documents already there are `trove xref`'s).
+    R"sql(
+    ALTER TABLE watch_lists ADD COLUMN matched_run INTEGER NOT NULL DEFAULT 0;
+    UPDATE watch_lists SET matched_run = (SELECT COALESCE(MAX(id), 0) FROM runs);
+    CREATE TABLE watch_hits (
+      list TEXT NOT NULL,
+      line INTEGER NOT NULL,
+      doc_id TEXT NOT NULL,
+      entry_id TEXT NOT NULL DEFAULT '',
+      entry_name TEXT NOT NULL,
+      schema TEXT NOT NULL DEFAULT '',
+      name TEXT NOT NULL,
+      type TEXT NOT NULL,
+      matched TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      score REAL NOT NULL,
+      run_id INTEGER NOT NULL,
+      found INTEGER NOT NULL,
+      PRIMARY KEY (list, line, doc_id)
+    );
+    CREATE INDEX watch_hits_run ON watch_hits(run_id);
+    CREATE INDEX IF NOT EXISTS source_files_run ON source_files(run_id);
     )sql",
 };
 static_assert(std::size(kMigrations) == kStoreFormatVersion);
