@@ -1,5 +1,11 @@
 #include "pipeline/original.h"
 
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <optional>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/prctl.h>
@@ -7,20 +13,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <chrono>
-#include <csignal>
-#include <cstring>
-#include <optional>
-
 #include "core/document.h"
 #include "core/file.h"
 #include "core/hash.h"
 #include "extract/extractor.h"
 #include "extract/registry.h"
+#include "pipeline/internal/finding_sink.h"
 
 namespace trove::pipeline {
 namespace {
+
+using internal::FindingSink;
 
 // What the child sends: one byte (kOk or kError), an 8-byte little-endian length, then the
 // member's bytes or the error message.
@@ -29,34 +32,6 @@ constexpr char kError = 'E';
 constexpr char kTooLarge = 'L';
 constexpr char kGone = 'N';
 constexpr std::size_t kHeaderBytes = 9;
-
-// Looks for the child of `parent_chain` on the way to `target_chain`, and stops the extractor
-// once it is found. (The ingest worker's OCR reload does the same walk inside a worker.)
-class FindingSink final : public extract::ChildSink {
- public:
-  FindingSink(std::string parent_chain, std::string target_chain)
-      : parent_chain_(std::move(parent_chain)), target_chain_(std::move(target_chain)) {}
-  Status OnChild(ChildFile child) override {
-    std::string chain = parent_chain_;
-    chain += kChainSeparator;
-    chain += child.name;
-    const bool is_on_the_way =
-        target_chain_ == chain ||
-        (target_chain_.compare(0, chain.size(), chain) == 0 &&
-         target_chain_.compare(chain.size(), kChainSeparator.size(), kChainSeparator) == 0);
-    if (!is_on_the_way) return Status::Ok();
-    found_chain_ = std::move(chain);
-    found_ = std::move(child);
-    return Status::LimitExceeded("found");
-  }
-  void OnChildFailed(std::string /*name*/, Status /*why*/) override {}
-  std::optional<ChildFile>& found() { return found_; }
-  const std::string& found_chain() const { return found_chain_; }
-
- private:
-  std::string parent_chain_, target_chain_, found_chain_;
-  std::optional<ChildFile> found_;
-};
 
 // In the child: the bytes at `chain`, found by extracting each container on the way again.
 Result<std::string> FindMember(const OriginalRequest& request, const IngestOptions& options) {
@@ -202,7 +177,8 @@ Result<std::string> ExtractOriginal(const OriginalRequest& request, const Ingest
     if (!has_header && answer.size() >= kHeaderBytes) {
       has_header = true;
       for (int i = 0; i < 8; ++i) {
-        expected |= static_cast<std::uint64_t>(static_cast<unsigned char>(answer[1 + i])) << (8 * i);
+        expected |= static_cast<std::uint64_t>(static_cast<unsigned char>(answer[1 + i]))
+                    << (8 * i);
       }
       // The child checks the cap; the parent does not trust it to.
       if (answer[0] == kOk && expected > request.max_bytes) {
@@ -233,8 +209,7 @@ Result<std::string> ExtractOriginal(const OriginalRequest& request, const Ingest
       why += " on signal " + std::to_string(WTERMSIG(wait_status)) +
              (WTERMSIG(wait_status) == SIGXCPU ? " (CPU time limit)" : "");
     } else if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) != 0) {
-      why += " with exit code " + std::to_string(WEXITSTATUS(wait_status)) +
-             " (out of memory?)";
+      why += " with exit code " + std::to_string(WEXITSTATUS(wait_status)) + " (out of memory?)";
     }
     return Status::IOError(why);
   }
@@ -253,7 +228,7 @@ Result<std::string> ExtractOriginal(const OriginalRequest& request, const Ingest
   }
   if (ContentHash(payload) != request.expected_id) {
     return Status::NotFound(what + " has changed since it was indexed (its content hash is not " +
-                           request.expected_id + ")");
+                            request.expected_id + ")");
   }
   return payload;
 }

@@ -12,6 +12,7 @@
 #include "core/hash.h"
 #include "extract/ocr.h"
 #include "index/index.h"
+#include "pipeline/internal/finding_sink.h"
 #include "pipeline/internal/protocol.h"
 
 namespace trove::pipeline::internal {
@@ -35,19 +36,19 @@ Result<Task> DecodeTask(std::string_view payload) {
 }
 
 std::string EncodeOcrTask(const OcrTask& t) {
-  const auto bytes = json::to_msgpack(json{{"merge", t.kind == OcrTask::Kind::kMerge},
-                                           {"id", t.doc_id},
-                                           {"path", t.source_path},
-                                           {"chain", t.chain},
-                                           {"mt", t.media_type},
-                                           {"langs", t.languages},
-                                           {"page", t.page},
-                                           {"rec", json::binary(std::vector<std::uint8_t>(
-                                                       t.record.begin(), t.record.end()))},
-                                           {"pages", t.pages},
-                                           {"texts", t.texts},
-                                           {"confs", t.confidences},
-                                           {"fails", t.failures}});
+  const auto bytes = json::to_msgpack(
+      json{{"merge", t.kind == OcrTask::Kind::kMerge},
+           {"id", t.doc_id},
+           {"path", t.source_path},
+           {"chain", t.chain},
+           {"mt", t.media_type},
+           {"langs", t.languages},
+           {"page", t.page},
+           {"rec", json::binary(std::vector<std::uint8_t>(t.record.begin(), t.record.end()))},
+           {"pages", t.pages},
+           {"texts", t.texts},
+           {"confs", t.confidences},
+           {"fails", t.failures}});
   return std::string(bytes.begin(), bytes.end());
 }
 
@@ -281,8 +282,8 @@ class Worker {
         result.text = std::move(page->text);
         result.confidence = static_cast<int>(page->confidence + 0.5);
       } else {
-        result.error = page.status().message().empty() ? page.status().ToString()
-                                                       : page.status().message();
+        result.error =
+            page.status().message().empty() ? page.status().ToString() : page.status().message();
       }
       return WriteFrame(out_fd_, MessageType::kOcrPage, EncodeOcrPage(result));
     }
@@ -337,8 +338,8 @@ class Worker {
     if (extraction.text.empty()) pages.clear();
     const int max_page =
         task.pages.empty() ? -1 : *std::max_element(task.pages.begin(), task.pages.end());
-    const std::size_t page_total = static_cast<std::size_t>(std::max(
-        {extraction.page_count, static_cast<int>(pages.size()), max_page + 1}));
+    const std::size_t page_total = static_cast<std::size_t>(
+        std::max({extraction.page_count, static_cast<int>(pages.size()), max_page + 1}));
     pages.resize(page_total);
     double confidence_sum = 0;
     for (std::size_t i = 0; i < task.pages.size(); ++i) {
@@ -399,7 +400,7 @@ class Worker {
       if (!sink.found().has_value()) {
         return Status::NotFound("cannot find " + chain + " in " + path + " any more");
       }
-      ChildFile child = std::move(**sink.mutable_found());
+      ChildFile child = std::move(*sink.found());
       current = sink.found_chain();
       name = child.name.substr(child.name.rfind('/') + 1);
       hint = std::move(child.media_type);
@@ -416,35 +417,6 @@ class Worker {
    public:
     Status OnChild(ChildFile /*child*/) override { return Status::Ok(); }
     void OnChildFailed(std::string /*name*/, Status /*why*/) override {}
-  };
-
-  // Looks for the child of `parent_chain` on the way to `target_chain`; stops the extractor
-  // once found.
-  class FindingSink final : public extract::ChildSink {
-   public:
-    FindingSink(std::string parent_chain, std::string target_chain)
-        : parent_chain_(std::move(parent_chain)), target_chain_(std::move(target_chain)) {}
-    Status OnChild(ChildFile child) override {
-      std::string chain = parent_chain_;
-      chain += kChainSeparator;
-      chain += child.name;
-      const bool is_on_the_way =
-          target_chain_ == chain ||
-          (target_chain_.compare(0, chain.size(), chain) == 0 &&
-           target_chain_.compare(chain.size(), kChainSeparator.size(), kChainSeparator) == 0);
-      if (!is_on_the_way) return Status::Ok();
-      found_chain_ = std::move(chain);
-      found_ = std::move(child);
-      return Status::LimitExceeded("found");
-    }
-    void OnChildFailed(std::string /*name*/, Status /*why*/) override {}
-    const std::optional<ChildFile>& found() const { return found_; }
-    std::optional<ChildFile>* mutable_found() { return &found_; }
-    const std::string& found_chain() const { return found_chain_; }
-
-   private:
-    std::string parent_chain_, target_chain_, found_chain_;
-    std::optional<ChildFile> found_;
   };
 
   Status Send(const DocumentRecord& record) {
