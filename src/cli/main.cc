@@ -149,6 +149,10 @@ int Search(const std::string& collection, const std::string& query, query::Searc
     if (h.hit.doc.occurrences.size() > 1) {
       line += " · found at " + std::to_string(h.hit.doc.occurrences.size()) + " places";
     }
+    if (h.hit.collapsed > 0) {
+      line += " · +" + std::to_string(h.hit.collapsed) + " near-duplicate" +
+              (h.hit.collapsed == 1 ? "" : "s") + " (similar:" + h.hit.id + ")";
+    }
     std::printf("%s\n", line.c_str());
     if (!h.snippet.text.empty()) std::printf("   %s\n", h.snippet.Render(open, close).c_str());
   }
@@ -612,9 +616,12 @@ int Main(int argc, char** argv) {
   search_cmd->add_flag("--facets", search.want_facets,
                        "count hits by type, language, year and sender");
   search_cmd->add_flag("--exact", search.is_exact, "keep case and accents, no stemming");
+  search_cmd->add_flag("--collapse", search.collapse,
+                       "one hit per group of near-duplicates (the others counted under it)");
   search_cmd
       ->add_option("--similarity", search.similarity,
-                   "for similar:ID, the least estimated share of shared wording (0 to 1)")
+                   "for similar:ID and --collapse, the least estimated share of shared wording "
+                   "(0 to 1)")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   search_cmd->add_option("QUERY", query_text, "the query")->required();

@@ -115,7 +115,14 @@ struct SearchRequest {
   // A node ANDed in as a pure filter (no effect on scores), e.g. facet selections.
   std::vector<QueryNode> filters;
   double similarity = kDefaultSimilarity;  // for similar:ID, from 0 to 1
+  // One hit per group of near-duplicates: a match whose text is at least `similarity` like a
+  // better-placed hit's is folded under it (Hit::collapsed) instead of listed. Paging counts
+  // the hits that remain; at most kMaxCollapseScan matches are read to fill a page.
+  bool collapse = false;
 };
+
+// With SearchRequest::collapse, the matches read at most to fill one page.
+inline constexpr std::uint64_t kMaxCollapseScan = 100000;
 
 // A stored document, as a search hit or a document view shows it.
 struct StoredDocument {
@@ -127,6 +134,9 @@ struct Hit {
   std::string id;
   double score = 0;
   StoredDocument doc;
+  // With SearchRequest::collapse: the near-duplicates folded under this hit among the matches
+  // read to fill the page (later pages may fold more).
+  std::uint64_t collapsed = 0;
 };
 
 struct FacetValue {

@@ -336,6 +336,7 @@ Result<SearchResponse> Search(index::Reader& reader, std::string_view query,
   request.sort = options.sort;
   request.want_facets = options.want_facets;
   request.similarity = options.similarity;
+  request.collapse = options.collapse;
   request.entity_rules = options.entity_rules;
   std::size_t word_count = 0;
   const bool is_relaxable = IsPlainConjunction(node, &word_count) && word_count >= kRelaxMinWords;

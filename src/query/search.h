@@ -19,7 +19,8 @@ struct SearchOptions {
   std::uint64_t limit = 10;
   index::SortOrder sort = index::SortOrder::kRelevance;
   bool want_facets = false;
-  double similarity = index::kDefaultSimilarity;  // for similar:ID
+  double similarity = index::kDefaultSimilarity;  // for similar:ID and collapse
+  bool collapse = false;  // one hit per group of near-duplicates (index::SearchRequest)
   bool is_exact = false;
   std::size_t snippet_bytes = 240;  // 0: no snippets
   // The collection's entity curation: person:, org:... look for merged and renamed entities

@@ -124,6 +124,20 @@ class LocalMode(unittest.TestCase):
         self.assertIn("type", out["facets"])
         self.assertTrue(all("value" in v and "count" in v for v in out["facets"]["type"]))
 
+    def test_collapse_and_similarity_parameters(self):
+        every = self.search(q="", limit=1000)
+        collapsed = self.search(q="", limit=1000, collapse=1)
+        # Every hit says how many near-duplicates it stands for; together they are every match.
+        self.assertEqual(len(collapsed["hits"]) + sum(h["collapsed"] for h in collapsed["hits"]),
+                         len(every["hits"]))
+        article = self.article_id()
+        similar = self.search(q="similar:" + article, similarity="0.1")
+        self.assertTrue(all(0.1 <= h["score"] <= 1 for h in similar["hits"]))
+        self.assertNotIn(article, [h["id"] for h in similar["hits"]])
+        for bad in ("2", "-0.5", "half"):
+            error = self.client.json("GET", query("/api/search", q="x", similarity=bad), expect=400)
+            self.assertIn("similarity must be a number from 0 to 1", error["error"]["message"])
+
     def test_facet_filters_combine_and_exclude(self):
         everything = self.search(q="election")["total"]
         text_only = self.search(q="election", filter="type:text")

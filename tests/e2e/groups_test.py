@@ -171,6 +171,23 @@ class NearDuplicates(unittest.TestCase):
         plain = run("show", "--collection", self.collection, copy).stdout
         self.assertIn("near-duplicates: 2", plain)
 
+    def test_collapse_shows_one_hit_per_group_of_near_duplicates(self):
+        group = {self.ids[self.paths[self.ORIGINAL]], self.ids[self.copy], self.ids[self.forward]}
+        every = run_json("search", "--collection", self.collection, "--limit", "100", "path:dump")
+        self.assertEqual(len(every["hits"]), 6)
+        collapsed = run_json("search", "--collection", self.collection, "--limit", "100",
+                             "--collapse", "path:dump")
+        hits = collapsed["hits"]
+        shown = [h for h in hits if h["id"] in group]
+        self.assertEqual(len(shown), 1)
+        self.assertEqual(shown[0]["collapsed"], 2)
+        self.assertIn(self.ids[self.half], [h["id"] for h in hits])
+        self.assertEqual(len(hits), 4)
+        # Pages count the hits that remain.
+        second = run_json("search", "--collection", self.collection, "--limit", "1", "--offset",
+                          "1", "--collapse", "path:dump")["hits"]
+        self.assertEqual([h["id"] for h in second], [hits[1]["id"]])
+
     def test_unrelated_messages_have_none(self):
         other = self.ids[self.paths[self.OTHERS[0]]]
         self.assertEqual(run_json("show", "--collection", self.collection, other)["near_duplicates"], [])

@@ -10,6 +10,7 @@
 #include <xapian.h>
 
 #include "index/index.h"
+#include "index/internal/minhash.h"
 #include "index/internal/occurrences.h"
 #include "index/internal/query_builder.h"
 #include "index/internal/schema.h"
@@ -177,12 +178,16 @@ class XapianReader final : public Reader {
         enquire.add_matchspy(&entity_spy);
         check_at_least = db_.get_doccount();  // facet counts over every match, not a sample
       }
-      const Xapian::MSet mset =
-          enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
-                           static_cast<Xapian::doccount>(request.limit), check_at_least);
+      const Xapian::MSet mset = enquire.get_mset(
+          static_cast<Xapian::doccount>(request.collapse ? 0 : request.offset),
+          static_cast<Xapian::doccount>(request.collapse ? 0 : request.limit), check_at_least);
       SearchResult result;
       result.total = mset.get_matches_estimated();
       result.is_total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+      if (request.collapse) {
+        enquire.clear_matchspies();
+        TROVE_ASSIGN_OR_RETURN(result.hits, CollapsedHits(enquire, request));
+      }
       for (auto it = mset.begin(); it != mset.end(); ++it) {
         Hit hit;
         TROVE_ASSIGN_OR_RETURN(hit.doc, Load(it.get_document()));
@@ -362,6 +367,54 @@ class XapianReader final : public Reader {
   }
 
  private:
+  // The page of hits once near-duplicates are folded under the best-placed one: the matches
+  // are read in order, each compared with the hits kept so far.
+  Result<std::vector<Hit>> CollapsedHits(Xapian::Enquire& enquire, const SearchRequest& request) {
+    struct Kept {
+      std::optional<internal::Signature> signature;
+      Hit hit;  // loaded only when on the page
+    };
+    std::vector<Kept> kept;
+    const std::uint64_t wanted = request.offset + request.limit;
+    constexpr Xapian::doccount kChunk = 200;
+    for (Xapian::doccount first = 0; kept.size() < wanted && first < kMaxCollapseScan;
+         first += kChunk) {
+      const Xapian::MSet chunk = enquire.get_mset(first, kChunk);
+      for (auto it = chunk.begin(); it != chunk.end(); ++it) {
+        const Xapian::Document doc = it.get_document();
+        std::optional<internal::Signature> signature =
+            internal::DecodeSignature(doc.get_value(internal::kSlotSignature));
+        Kept* host = nullptr;
+        if (signature) {
+          for (Kept& k : kept) {
+            if (k.signature &&
+                internal::Similarity(*k.signature, *signature) >= request.similarity) {
+              host = &k;
+              break;
+            }
+          }
+        }
+        if (host != nullptr) {
+          ++host->hit.collapsed;
+          continue;
+        }
+        if (kept.size() >= wanted) break;
+        Kept k{std::move(signature), Hit{}};
+        if (kept.size() >= request.offset) {
+          TROVE_ASSIGN_OR_RETURN(k.hit.doc, Load(doc));
+          k.hit.id = k.hit.doc.record.id;
+          k.hit.score = it.get_weight();
+        }
+        kept.push_back(std::move(k));
+      }
+      if (chunk.size() < kChunk) break;
+    }
+    std::vector<Hit> hits;
+    for (std::size_t i = request.offset; i < kept.size(); ++i)
+      hits.push_back(std::move(kept[i].hit));
+    return hits;
+  }
+
   void LoadLanguages() {
     languages_.clear();
     const std::string prefix(internal::kPrefixLang);

@@ -1,11 +1,5 @@
 // The API's routes: one row per route, with the weakest role allowed to call it. docs/api.md
 // describes each for clients.
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-#include <zip.h>
-
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -15,6 +9,12 @@
 #include <fstream>
 #include <memory>
 #include <set>
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zip.h>
 
 #include "core/collection.h"
 #include "core/document.h"
@@ -81,6 +81,16 @@ Result<query::SearchOptions> SearchOptionsOf(Call& call, std::uint64_t max_limit
   }
   options.is_exact = call.Query("exact") == "1" || call.Query("exact") == "true";
   options.want_facets = call.Query("facets") == "1" || call.Query("facets") == "true";
+  options.collapse = call.Query("collapse") == "1" || call.Query("collapse") == "true";
+  if (const std::string similarity = call.Query("similarity"); !similarity.empty()) {
+    char* end = nullptr;
+    options.similarity = std::strtod(similarity.c_str(), &end);
+    if (end == similarity.c_str() || *end != '\0' || !(options.similarity >= 0) ||
+        options.similarity > 1) {
+      return Status::InvalidArgument("similarity must be a number from 0 to 1, not '" + similarity +
+                                     "'");
+    }
+  }
   const std::size_t filters = call.req.get_param_value_count("filter");
   for (std::size_t i = 0; i < filters; ++i) {
     options.filters.push_back(call.req.get_param_value("filter", i));
@@ -250,9 +260,8 @@ Status DocumentRoute(Call& call) {
   // (A member is extracted from its container on demand; one that never had bytes, such as a
   // member its archive could not unpack, has none.)
   out["has_original"] = std::any_of(
-      doc.occurrences.begin(), doc.occurrences.end(), [&doc](const Occurrence& o) {
-        return o.parent_id.empty() || doc.record.size > 0;
-      });
+      doc.occurrences.begin(), doc.occurrences.end(),
+      [&doc](const Occurrence& o) { return o.parent_id.empty() || doc.record.size > 0; });
   call.Audit("view", id);
   call.Send(out);
   return Status::Ok();
@@ -342,9 +351,9 @@ Status OriginalRoute(Call& call) {
   }
   // Inside another file: extracted again in a child process (never here), checked against the
   // id, and sent from memory.
-  Status missing = Status::NotFound("the original of " + id + " is no longer at " +
-                                    doc.record.occurrence.path +
-                                    " with the size it was indexed with");
+  Status missing =
+      Status::NotFound("the original of " + id + " is no longer at " + doc.record.occurrence.path +
+                       " with the size it was indexed with");
   for (const Occurrence& occ : doc.occurrences) {
     if (occ.parent_id.empty()) continue;
     const std::string source = SourceFileOf(occ);
@@ -428,8 +437,8 @@ std::string FieldOfType(const std::string& type) {
 // The heaviest edges, at most `max`, as JSON.
 Json HeaviestEdges(std::map<std::pair<std::size_t, std::size_t>, std::uint64_t> weights,
                    const std::vector<std::string>& node_ids, std::uint64_t max) {
-  std::vector<std::pair<std::pair<std::size_t, std::size_t>, std::uint64_t>> edges(
-      weights.begin(), weights.end());
+  std::vector<std::pair<std::pair<std::size_t, std::size_t>, std::uint64_t>> edges(weights.begin(),
+                                                                                   weights.end());
   std::stable_sort(edges.begin(), edges.end(),
                    [](const auto& a, const auto& b) { return a.second > b.second; });
   if (edges.size() > max) edges.resize(max);
@@ -663,10 +672,10 @@ void ReapRetry(Services::RetryJob& job) {
   int wait_status = 0;
   const pid_t done = waitpid(job.pid, &wait_status, WNOHANG);
   if (done == 0) return;
-  job.exit_code = done < 0                    ? -1
-                  : WIFEXITED(wait_status)    ? WEXITSTATUS(wait_status)
-                  : WIFSIGNALED(wait_status)  ? 128 + WTERMSIG(wait_status)
-                                              : -1;
+  job.exit_code = done < 0                   ? -1
+                  : WIFEXITED(wait_status)   ? WEXITSTATUS(wait_status)
+                  : WIFSIGNALED(wait_status) ? 128 + WTERMSIG(wait_status)
+                                             : -1;
   job.pid = -1;
   job.finished = std::time(nullptr);
 }
@@ -713,8 +722,9 @@ Status RetryRoute(Call& call) {
   std::lock_guard lock(job.mu);
   ReapRetry(job);
   if (job.pid > 0) {
-    call.Send({{"error", {{"status", 409}, {"message", "a retry of the failures is running already"}}}},
-              409);
+    call.Send(
+        {{"error", {{"status", 409}, {"message", "a retry of the failures is running already"}}}},
+        409);
     return Status::Ok();
   }
   const std::string collection = std::filesystem::absolute(call.services.options.collection);
@@ -730,8 +740,7 @@ Status RetryRoute(Call& call) {
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   pid_t pid = -1;
-  const int error =
-      posix_spawn(&pid, "/proc/self/exe", &actions, nullptr, argv.data(), environ);
+  const int error = posix_spawn(&pid, "/proc/self/exe", &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   if (error != 0) {
     return Status::IOError(std::string("cannot start trove ingest: ") + std::strerror(error));
@@ -757,7 +766,8 @@ constexpr std::uint64_t kMaxZipBytes = 1ull << 30;
 std::string ZipEntryName(const std::string& id, const std::string& name) {
   std::string clean;
   for (unsigned char c : name) {
-    const bool is_kept = std::isalnum(c) || c == '.' || c == '-' || c == '_' || c == ' ' || c >= 0x80;
+    const bool is_kept =
+        std::isalnum(c) || c == '.' || c == '-' || c == '_' || c == ' ' || c >= 0x80;
     clean += is_kept ? static_cast<char>(c) : '_';
   }
   while (!clean.empty() && (clean.front() == '.' || clean.front() == ' ')) clean.erase(0, 1);
@@ -833,7 +843,8 @@ Status ZipExportRoute(Call& call) {
   zip_t* archive = zip_open(path, ZIP_TRUNCATE, &zip_error);
   if (archive == nullptr) {
     ::unlink(path);
-    return Status::IOError("cannot create the zip (libzip error " + std::to_string(zip_error) + ")");
+    return Status::IOError("cannot create the zip (libzip error " + std::to_string(zip_error) +
+                           ")");
   }
   auto fail = [&](const std::string& why) {
     zip_discard(archive);
@@ -869,8 +880,10 @@ Status ZipExportRoute(Call& call) {
   std::memcpy(copy, manifest.data(), manifest.size());
   zip_source_t* source = zip_source_buffer(archive, copy, manifest.size(), 1);
   if (source == nullptr || zip_file_add(archive, "manifest.csv", source, ZIP_FL_ENC_UTF_8) < 0) {
-    if (source != nullptr) zip_source_free(source);
-    else std::free(copy);
+    if (source != nullptr)
+      zip_source_free(source);
+    else
+      std::free(copy);
     return fail("cannot add the manifest to the zip");
   }
   if (zip_close(archive) != 0) {
@@ -1023,19 +1036,17 @@ Status StarredRoute(Call& call) {
   if (reader.ok()) TROVE_RETURN_IF_ERROR((*reader)->Reopen());
   Json out = Json::array();
   for (const std::string& id : ids) {
-    Json row = {{"id", id}, {"title", ""}, {"name", ""}, {"path", ""},
-                {"type", ""}, {"date", ""}, {"missing", true}};
+    Json row = {{"id", id},   {"title", ""}, {"name", ""},     {"path", ""},
+                {"type", ""}, {"date", ""},  {"missing", true}};
     if (reader.ok()) {
       auto doc = (*reader)->Get(id);
       if (doc.ok()) {
         const DocumentRecord& r = doc->record;
-        row = {{"id", id},
-               {"title", r.extraction.title.empty() ? r.name : r.extraction.title},
-               {"name", r.name},
-               {"path", r.occurrence.path},
-               {"type", r.type},
-               {"date", IsoDate(r.extraction.date)},
-               {"missing", false}};
+        row = {
+            {"id", id},        {"title", r.extraction.title.empty() ? r.name : r.extraction.title},
+            {"name", r.name},  {"path", r.occurrence.path},
+            {"type", r.type},  {"date", IsoDate(r.extraction.date)},
+            {"missing", false}};
       } else if (doc.status().code() != StatusCode::kNotFound) {
         return doc.status();
       }
@@ -1238,8 +1249,8 @@ std::vector<Route> ApiRoutes() {
       Make("GET", "/api/ingest/retry", reader, "the retry of failures started here, if any",
            RetryStatusRoute),
       Make("POST", "/api/ingest/retry", editor, "start `trove ingest --retry-failed`", RetryRoute),
-      Make("GET", "/api/timeline", reader, "a search's top hits by month, and the dates they mention",
-           TimelineRoute),
+      Make("GET", "/api/timeline", reader,
+           "a search's top hits by month, and the dates they mention", TimelineRoute),
       Make("GET", "/api/documents/{id}", reader, "a document: metadata, text, spans, children",
            DocumentRoute),
       Make("GET", "/api/documents/{id}/original", reader, "the original file, as an attachment",

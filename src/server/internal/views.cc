@@ -34,6 +34,7 @@ Json HitJson(const query::SearchHit& h) {
           {"from", r.extraction.from},
           {"places", h.hit.doc.occurrences.size()},
           {"score", h.hit.score},
+          {"collapsed", h.hit.collapsed},
           // Plain text and the (offset, length) byte spans of the matches: the client escapes.
           {"snippet", {{"text", h.snippet.text}, {"marks", Spans(h.snippet.marks)}}}};
 }
