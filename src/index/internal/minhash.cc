@@ -10,7 +10,7 @@ namespace trove::index::internal {
 namespace {
 
 // SplitMix64's finaliser: a fast, well-mixed 64-bit hash of a 64-bit value.
-std::uint64_t Mix(std::uint64_t x) {
+constexpr std::uint64_t Mix(std::uint64_t x) {
   x += 0x9e3779b97f4a7c15ULL;
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
@@ -26,6 +26,21 @@ std::uint64_t HashBytes(std::string_view bytes, std::uint64_t seed = 0xcbf29ce48
   }
   return h;
 }
+
+struct HashConstants {
+  std::array<std::uint64_t, kMinHashes> mul{}, add{};
+};
+constexpr HashConstants MakeHashConstants() {
+  HashConstants c;
+  for (int i = 0; i < kMinHashes; ++i) {
+    c.mul[i] = Mix(2 * static_cast<std::uint64_t>(i) + 1) | 1;  // odd multipliers
+    c.add[i] = Mix(2 * static_cast<std::uint64_t>(i) + 2);
+  }
+  return c;
+}
+constexpr HashConstants kHashConstants = MakeHashConstants();
+constexpr const auto& kHashMul = kHashConstants.mul;
+constexpr const auto& kHashAdd = kHashConstants.add;
 
 }  // namespace
 
@@ -46,9 +61,12 @@ std::optional<Signature> MinHashOf(std::string_view text) {
     std::uint64_t shingle = 0;
     for (std::uint64_t word : window) shingle = Mix(shingle ^ word);
     ++shingles;
-    // The i-th hash function: the shingle's hash mixed with a seed of its own.
+    // The i-th hash function: a multiply-add of the (well mixed) shingle hash with constants of
+    // its own, keeping the high 32 bits. One multiply per function instead of a full mix per
+    // function: 1.35-1.9x faster signatures, with the same precision and recall
+    // (bench/RESULTS.md, session 4).
     for (int i = 0; i < kMinHashes; ++i) {
-      const auto h = static_cast<std::uint32_t>(Mix(shingle ^ (0x5851f42d4c957f2dULL * (i + 1))));
+      const auto h = static_cast<std::uint32_t>((kHashMul[i] * shingle + kHashAdd[i]) >> 32);
       if (h < signature[i]) signature[i] = h;
     }
   }
