@@ -1,6 +1,7 @@
 #include "query/search.h"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -251,7 +252,15 @@ std::vector<std::pair<std::size_t, std::size_t>> Highlighter::Matches(std::strin
   std::vector<std::pair<std::size_t, std::size_t>> out;
   if (words_.empty() && prefixes_.empty()) return out;
   std::set<std::string> stems;
-  for (const std::string& w : words_) stems.insert(index::StemWord(lang, w));
+  // Snowball stemmers only take endings off (and tidy inside a word); none changes a word's
+  // first letter. A token whose first byte starts no stem needs no stemming: under load, the
+  // search API spent a fifth of its time stemming snippet words that could not match.
+  std::array<bool, 256> stem_starts{};
+  for (const std::string& w : words_) {
+    std::string stem = index::StemWord(lang, w);
+    if (!stem.empty()) stem_starts[static_cast<unsigned char>(stem.front())] = true;
+    stems.insert(std::move(stem));
+  }
   // Text repeats its words: decide each distinct spelling once (stemming every token was a
   // tenth of query time, bench/RESULTS.md).
   std::unordered_map<std::string_view, bool> decided;
@@ -265,7 +274,9 @@ std::vector<std::pair<std::size_t, std::size_t>> Highlighter::Matches(std::strin
       bool is_match = std::binary_search(words_.begin(), words_.end(), folded) ||
                       std::any_of(prefixes_.begin(), prefixes_.end(),
                                   [&](const std::string& p) { return folded.rfind(p, 0) == 0; });
-      if (!is_match && !stems.empty()) is_match = stems.count(index::StemWord(lang, folded)) != 0;
+      if (!is_match && !folded.empty() && stem_starts[static_cast<unsigned char>(folded.front())]) {
+        is_match = stems.count(index::StemWord(lang, folded)) != 0;
+      }
       it->second = is_match;
     }
     if (it->second) out.emplace_back(token.offset, token.text.size());

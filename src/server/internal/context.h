@@ -45,6 +45,10 @@ class Pool {
     T& operator*() const { return *item_; }
     // Drops the object instead of returning it (after an error that may have broken it).
     void Discard() { item_.reset(); }
+    // Gives the object back to the pool now, before the lease goes out of scope.
+    void Release() {
+      if (item_) pool_->Return(std::move(item_));
+    }
 
    private:
     Pool* pool_;
