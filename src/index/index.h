@@ -97,6 +97,10 @@ struct QueryNode {
 
 enum class SortOrder { kRelevance, kDateNewest, kDateOldest };
 
+// SearchRequest::facet_sample unless said otherwise.
+inline constexpr std::uint64_t kDefaultFacetSample = 20000;
+inline constexpr std::uint64_t kDefaultEntityFacetSample = 5000;
+
 // similar:ID finds the documents whose estimated share of three-word shingles with ID (Jaccard
 // similarity of MinHash signatures) is at least this, unless SearchRequest::similarity says.
 inline constexpr double kDefaultSimilarity = 0.6;
@@ -108,6 +112,13 @@ struct SearchRequest {
   SortOrder sort = SortOrder::kRelevance;
   bool want_facets = false;
   std::uint64_t facet_size = 20;  // values per facet
+  // Facets count at most this many matches (the first Xapian examines), so that a word found in
+  // half of a million documents still answers in well under a second; SearchResult::
+  // facet_documents says how many were counted. 0: every match.
+  std::uint64_t facet_sample = kDefaultFacetSample;
+  // The entity facets read each counted match's term list (about 30 µs a document): they count
+  // at most this many of those matches (SearchResult::entity_facet_documents). 0: all.
+  std::uint64_t entity_facet_sample = kDefaultEntityFacetSample;
   // Count at least this many matches exactly (total is then exact whenever it is below).
   std::uint64_t min_exact_total = 0;
   // The collection's entity curation, applied to the entity facets.
@@ -152,6 +163,9 @@ struct SearchResult {
   // ("person", "org", "email", "mentions"...): values by descending count, except "year" (the
   // date histogram): every year, oldest first, whatever facet_size says.
   std::map<std::string, std::vector<FacetValue>> facets;
+  // The matches the facets counted: `total` unless the request's facet_sample cut them short.
+  std::uint64_t facet_documents = 0;
+  std::uint64_t entity_facet_documents = 0;  // the matches the entity facets counted
 };
 
 struct IndexStats {

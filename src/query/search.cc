@@ -386,6 +386,8 @@ Result<SearchResponse> Search(index::Reader& reader, std::string_view query,
         counts.offset = 0;
         TROVE_ASSIGN_OR_RETURN(index::SearchResult counted, reader.Search(counts));
         result.facets = std::move(counted.facets);
+        result.facet_documents = counted.facet_documents;
+        result.entity_facet_documents = counted.entity_facet_documents;
       }
       node = any;
     }
@@ -394,6 +396,8 @@ Result<SearchResponse> Search(index::Reader& reader, std::string_view query,
   response.total = result.total;
   response.is_total_exact = result.is_total_exact;
   response.facets = std::move(result.facets);
+  response.facet_documents = result.facet_documents;
+  response.entity_facet_documents = result.entity_facet_documents;
   const Highlighter highlighter(node);
   for (index::Hit& hit : result.hits) {
     SearchHit out;

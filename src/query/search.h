@@ -57,6 +57,8 @@ struct SearchResponse {
   std::string notice;  // set when the query was relaxed to find more
   std::vector<SearchHit> hits;
   std::map<std::string, std::vector<index::FacetValue>> facets;
+  std::uint64_t facet_documents = 0;  // the matches the facets counted (index::SearchResult)
+  std::uint64_t entity_facet_documents = 0;
 };
 
 // Runs `query` (blank: every document). InvalidArgument for a malformed query (the message says what and where).

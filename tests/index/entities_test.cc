@@ -174,6 +174,15 @@ TEST_F(EntitiesTest, FacetsCountTheEntitiesOfTheMatchesWithCuration) {
   }
   EXPECT_THAT(people, ElementsAre("François Hollande=2"));
   EXPECT_THAT(orgs, ElementsAre("Parti socialiste=1"));
+  EXPECT_EQ(result->entity_facet_documents, 2u);
+
+  // A sample of one match: the entity facets count one document, and say so.
+  request.entity_facet_sample = 1;
+  const Result<SearchResult> sampled = Run(request);
+  ASSERT_TRUE(sampled.ok());
+  EXPECT_EQ(sampled->entity_facet_documents, 1u);
+  EXPECT_EQ(sampled->facet_documents, 2u);
+  EXPECT_EQ(sampled->facets.at("person").at(0).count, 1u);
 }
 
 TEST_F(EntitiesTest, AnUnknownTypeIsInvalidAndNamesTheKnownOnes) {

@@ -484,6 +484,20 @@ TEST_F(ReaderTest, CountsFacetsOverEveryMatch) {
   EXPECT_THAT(pairs("year"), ElementsAre(P{"2011", 2}, P{"2012", 3}, P{"2013", 1}));
   EXPECT_THAT(pairs("from"), ElementsAre(P{"jane@example.org", 2}, P{"bob@example.org", 1}));
 
+  EXPECT_EQ(result->facet_documents, 6u);
+
+  // A sample: the facets count the first matches only, and say how many.
+  request.facet_sample = 2;
+  const Result<SearchResult> sampled = Run(request);
+  ASSERT_TRUE(sampled.ok());
+  EXPECT_EQ(sampled->total, 6u);
+  EXPECT_GE(sampled->facet_documents, 2u);
+  EXPECT_LT(sampled->facet_documents, 6u);
+  std::uint64_t counted = 0;
+  for (const FacetValue& v : sampled->facets.at("type")) counted += v.count;
+  EXPECT_EQ(counted, sampled->facet_documents);
+  request.facet_sample = kDefaultFacetSample;
+
   request.facet_size = 1;
   const Result<SearchResult> top = Run(request);
   ASSERT_TRUE(top.ok());

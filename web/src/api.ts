@@ -40,6 +40,9 @@ export interface SearchResult {
   limit: number;
   hits: Hit[];
   facets?: Record<string, FacetValue[]>;
+  // The matches the facets counted: fewer than total when the server counted a sample.
+  facet_documents?: number;
+  entity_facet_documents?: number;
 }
 
 export interface Mention {

@@ -69,9 +69,12 @@ class YearSpy final : public Xapian::MatchSpy {
 // more than a value count; it runs only when facets are asked for.
 class EntitySpy final : public Xapian::MatchSpy {
  public:
-  explicit EntitySpy(const std::vector<EntityRule>& rules) : rules_(rules) {}
+  EntitySpy(const std::vector<EntityRule>& rules, std::uint64_t sample)
+      : rules_(rules), sample_(sample) {}
 
   void operator()(const Xapian::Document& doc, double /*wt*/) override {
+    if (sample_ > 0 && documents_ >= sample_) return;
+    ++documents_;
     Xapian::TermIterator t = doc.termlist_begin();
     t.skip_to(std::string(internal::kPrefixEntity));
     seen_.clear();
@@ -88,6 +91,8 @@ class EntitySpy final : public Xapian::MatchSpy {
       if (seen_.insert({type, *resolved}).second) ++entry.documents;
     }
   }
+
+  std::uint64_t documents() const { return documents_; }
 
   // The facets, one per entity type, each cut to `size` values.
   void AddTo(std::map<std::string, std::vector<FacetValue>>* facets, std::uint64_t size) const {
@@ -113,6 +118,8 @@ class EntitySpy final : public Xapian::MatchSpy {
   };
 
   EntityRules rules_;
+  std::uint64_t sample_;  // documents to read at most (0: all)
+  std::uint64_t documents_ = 0;
   std::map<std::pair<std::string, std::string>, Entry> counts_;
   std::set<std::pair<std::string, std::string>> seen_;
 };
@@ -168,15 +175,21 @@ class XapianReader final : public Reader {
       Xapian::ValueCountMatchSpy type_spy(internal::kSlotType), lang_spy(internal::kSlotLang),
           from_spy(internal::kSlotFrom);
       YearSpy year_spy;
-      EntitySpy entity_spy(request.entity_rules);
+      EntitySpy entity_spy(request.entity_rules, request.entity_facet_sample);
       auto check_at_least = static_cast<Xapian::doccount>(request.min_exact_total);
       if (request.want_facets) {
         enquire.add_matchspy(&type_spy);
         enquire.add_matchspy(&lang_spy);
         enquire.add_matchspy(&year_spy);
         enquire.add_matchspy(&from_spy);
-        enquire.add_matchspy(&entity_spy);
-        check_at_least = db_.get_doccount();  // facet counts over every match, not a sample
+        // Reading every match's term list is the dearest part of the facets: not when no
+        // document has an entity.
+        if (has_entities_) enquire.add_matchspy(&entity_spy);
+        // Facet counts over every match, or over the first facet_sample of them.
+        check_at_least = db_.get_doccount();
+        if (request.facet_sample > 0 && request.facet_sample < check_at_least) {
+          check_at_least = static_cast<Xapian::doccount>(request.facet_sample);
+        }
       }
       const Xapian::MSet mset = enquire.get_mset(
           static_cast<Xapian::doccount>(request.collapse ? 0 : request.offset),
@@ -196,11 +209,13 @@ class XapianReader final : public Reader {
         result.hits.push_back(std::move(hit));
       }
       if (request.want_facets) {
+        result.facet_documents = type_spy.get_total();
         result.facets["type"] = TopValues(type_spy, request.facet_size);
         result.facets["lang"] = TopValues(lang_spy, request.facet_size);
         result.facets["year"] = year_spy.All();
         result.facets["from"] = TopValues(from_spy, request.facet_size);
         entity_spy.AddTo(&result.facets, request.facet_size);
+        result.entity_facet_documents = entity_spy.documents();
       }
       return result;
     } catch (const Xapian::Error& e) {
@@ -416,6 +431,8 @@ class XapianReader final : public Reader {
   }
 
   void LoadLanguages() {
+    has_entities_ = db_.allterms_begin(std::string(internal::kPrefixEntity)) !=
+                    db_.allterms_end(std::string(internal::kPrefixEntity));
     languages_.clear();
     const std::string prefix(internal::kPrefixLang);
     for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) {
@@ -612,6 +629,7 @@ class XapianReader final : public Reader {
 
   Xapian::Database db_;
   std::vector<std::string> languages_;
+  bool has_entities_ = false;  // some document has an entity term (checked at each reopen)
   Xapian::MultiValueKeyMaker oldest_first_;
 };
 

@@ -55,6 +55,8 @@ Json SearchJson(const query::SearchResponse& response) {
       facets[name] = std::move(list);
     }
     out["facets"] = std::move(facets);
+    out["facet_documents"] = response.facet_documents;
+    out["entity_facet_documents"] = response.entity_facet_documents;
   }
   return out;
 }

@@ -586,6 +586,16 @@ export function SearchView({ params: url }: { params: URLSearchParams }) {
         <div class="search-body">
           <aside class="facets" data-testid="facets">
             <Workspace params={params} />
+            {result.facet_documents !== undefined && result.facet_documents < result.total ? (
+              <p class="facet-sample" data-testid="facet-sample">
+                Counts over the first {result.facet_documents.toLocaleString()} of{' '}
+                {result.total.toLocaleString()} matches
+                {result.entity_facet_documents && result.entity_facet_documents < result.facet_documents
+                  ? ` (names and other entities: the first ${result.entity_facet_documents.toLocaleString()})`
+                  : ''}
+                .
+              </p>
+            ) : null}
             {facets.year?.length ? (
               <section class="facet">
                 <h3>Dates</h3>
