@@ -143,6 +143,22 @@ std::string CsvField(const std::string& value) {
   return out + "\"";
 }
 
+// Sends `size` bytes of an open file as the answer, 64 KiB at a time.
+void StreamFile(Call& call, std::shared_ptr<std::ifstream> file, std::uintmax_t size,
+                const char* content_type) {
+  call.res.set_content_provider(
+      static_cast<std::size_t>(size), content_type,
+      [file](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+        std::string buf(std::min<std::size_t>(length, 1 << 16), '\0');
+        file->seekg(static_cast<std::streamoff>(offset));
+        file->read(buf.data(), static_cast<std::streamsize>(buf.size()));
+        const auto got = static_cast<std::size_t>(file->gcount());
+        if (got == 0) return false;
+        sink.write(buf.data(), got);
+        return true;
+      });
+}
+
 Status ExportRoute(Call& call) {
   TROVE_ASSIGN_OR_RETURN(query::SearchOptions options, SearchOptionsOf(call, kMaxExportRows));
   if (!call.req.has_param("limit")) options.limit = kMaxExportRows;
@@ -336,17 +352,7 @@ Status OriginalRoute(Call& call) {
     if (!*file) continue;
     call.Audit("download", id);
     call.res.set_header("Content-Disposition", AttachmentHeader(doc.record.name));
-    call.res.set_content_provider(
-        size, "application/octet-stream",
-        [file](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-          std::string buf(std::min<std::size_t>(length, 1 << 16), '\0');
-          file->seekg(static_cast<std::streamoff>(offset));
-          file->read(buf.data(), static_cast<std::streamsize>(buf.size()));
-          const auto got = static_cast<std::size_t>(file->gcount());
-          if (got == 0) return false;
-          sink.write(buf.data(), got);
-          return true;
-        });
+    StreamFile(call, std::move(file), size, "application/octet-stream");
     return Status::Ok();
   }
   // Inside another file: extracted again in a child process (never here), checked against the
@@ -899,17 +905,7 @@ Status ZipExportRoute(Call& call) {
   for (const std::string& id : ids) detail += " " + id;
   call.Audit("export-zip", detail);
   call.res.set_header("Content-Disposition", "attachment; filename=\"trove-originals.zip\"");
-  call.res.set_content_provider(
-      size, "application/zip",
-      [file](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-        std::string buf(std::min<std::size_t>(length, 1 << 16), '\0');
-        file->seekg(static_cast<std::streamoff>(offset));
-        file->read(buf.data(), static_cast<std::streamsize>(buf.size()));
-        const auto got = static_cast<std::size_t>(file->gcount());
-        if (got == 0) return false;
-        sink.write(buf.data(), got);
-        return true;
-      });
+  StreamFile(call, std::move(file), size, "application/zip");
   return Status::Ok();
 }
 
