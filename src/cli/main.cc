@@ -347,6 +347,18 @@ int StatusCommand(const std::string& collection, bool as_json) {
                 run["started"].get<std::string>().c_str(),
                 finished.empty() ? "did not finish (run the same ingest again to resume)"
                                  : ("finished " + finished).c_str());
+    // What the run's watch pass found (trove watch hits --new lists them).
+    const nlohmann::json watch =
+        run.value("summary", nlohmann::json::object()).value("watch", nlohmann::json::object());
+    const std::string error = watch.value("error", "");
+    if (!error.empty()) {
+      std::printf("watch lists  the last watch pass failed (the next ingest catches up): %s\n",
+                  error.c_str());
+    } else if (watch.value("lists", 0) > 0) {
+      const auto hits = watch.value("new_hits", std::uint64_t{0});
+      std::printf("watch lists  %llu new hit%s in the last run (trove watch hits --new)\n",
+                  static_cast<unsigned long long>(hits), hits == 1 ? "" : "s");
+    }
   }
   return 0;
 }

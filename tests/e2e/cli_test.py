@@ -345,6 +345,8 @@ class WatchLists(unittest.TestCase):
 
         second = run("ingest", "--collection", collection, mail_dir)
         self.assertIn("  watch    1 new hit of 1 watch list in 1 documents", second.stdout)
+        status = run("status", "--collection", collection).stdout
+        self.assertIn("watch lists  1 new hit in the last run", status)
         new = hits("--new")["hits"]
         self.assertEqual(len(new), 1, new)
         self.assertEqual((new[0]["id"], new[0]["kind"], new[0]["matched"]), ("w4", "reordered", "Tony Blair"))
