@@ -153,6 +153,21 @@ function Field({ label, value }: { label: string; value: string | string[] | num
   );
 }
 
+// Runs one edit of the side boxes (tags, notes): its error shown, or the document reloaded.
+async function runEdit(
+  action: () => Promise<unknown>,
+  setError: (message: string) => void,
+  onChange: () => void,
+) {
+  try {
+    await action();
+    setError('');
+    onChange();
+  } catch (e) {
+    setError(e instanceof ApiError ? e.message : String(e));
+  }
+}
+
 function Tags({ doc, onChange }: { doc: DocumentView; onChange: () => void }) {
   const [tag, setTag] = useState('');
   const [error, setError] = useState('');
@@ -164,15 +179,7 @@ function Tags({ doc, onChange }: { doc: DocumentView; onChange: () => void }) {
       .then((r) => setKnown(r.tags.map((t) => t.tag)))
       .catch(() => setKnown([]));
   }, [doc.id]);
-  const run = async (action: () => Promise<unknown>) => {
-    try {
-      await action();
-      setError('');
-      onChange();
-    } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
-    }
-  };
+  const run = (action: () => Promise<unknown>) => runEdit(action, setError, onChange);
   return (
     <section class="side-box" data-testid="tags">
       <h3>Tags</h3>
@@ -230,15 +237,7 @@ function Notes({ doc, onChange }: { doc: DocumentView; onChange: () => void }) {
   const [text, setText] = useState('');
   const [error, setError] = useState('');
   const editable = canEdit();
-  const run = async (action: () => Promise<unknown>) => {
-    try {
-      await action();
-      setError('');
-      onChange();
-    } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
-    }
-  };
+  const run = (action: () => Promise<unknown>) => runEdit(action, setError, onChange);
   return (
     <section class="side-box" data-testid="notes">
       <h3>Notes</h3>
