@@ -7,7 +7,12 @@
 // headers and footers of styles.xml's master pages. Repeated rows and columns
 // (table:number-rows-repeated) are not expanded: they only ever repeat empty or identical cells,
 // and expanding them is a classic way to make a tiny file explode. Tracked deletions are left
-// out. Metadata from meta.xml. Embedded objects and pictures are ignored for now.
+// out. Metadata from meta.xml.
+// Children: each embedded document object, in manifest order. One kept as a folder ("Object 1/",
+// a spreadsheet in a text) is written out as an ODF package of its own, named "Object 1.ods";
+// an OLE object ("Object 2", a Word or Excel object) is unwrapped by ole/embedded_object.h.
+// Charts and formulas are not children: they draw the document's own data, as OOXML's charts do.
+// Pictures are not children.
 // Failures: Unsupported("encrypted OpenDocument") when the manifest lists encryption data;
 // Corrupt for a damaged zip or content.xml; LimitExceeded naming the member for zip bombs.
 #include <algorithm>
@@ -37,6 +42,9 @@ namespace {
 constexpr int kMaxRepeatedSpaces = 64;
 constexpr std::size_t kMaxUserDefinedFields = 32;
 
+// The media type the manifest gives LibreOffice's OLE objects.
+constexpr std::string_view kOleObjectType = "application/vnd.sun.star.oleobject";
+
 constexpr std::string_view kAcceptedTypes[] = {
     "application/vnd.oasis.opendocument.text",
     "application/vnd.oasis.opendocument.text-template",
@@ -49,6 +57,27 @@ constexpr std::string_view kAcceptedTypes[] = {
     "application/vnd.oasis.opendocument.graphics",
     "application/vnd.oasis.opendocument.graphics-template",
 };
+
+// The extension of an ODF document type, for naming an embedded object's package; empty for
+// types that are not documents (charts, formulas).
+std::string_view OdfExtension(std::string_view media_type) {
+  static constexpr std::pair<std::string_view, std::string_view> kExtensions[] = {
+      {"application/vnd.oasis.opendocument.text", ".odt"},
+      {"application/vnd.oasis.opendocument.text-template", ".ott"},
+      {"application/vnd.oasis.opendocument.text-master", ".odm"},
+      {"application/vnd.oasis.opendocument.text-web", ".oth"},
+      {"application/vnd.oasis.opendocument.spreadsheet", ".ods"},
+      {"application/vnd.oasis.opendocument.spreadsheet-template", ".ots"},
+      {"application/vnd.oasis.opendocument.presentation", ".odp"},
+      {"application/vnd.oasis.opendocument.presentation-template", ".otp"},
+      {"application/vnd.oasis.opendocument.graphics", ".odg"},
+      {"application/vnd.oasis.opendocument.graphics-template", ".otg"},
+  };
+  for (const auto& [type, extension] : kExtensions) {
+    if (type == media_type) return extension;
+  }
+  return {};
+}
 
 bool IsElement(const pugi::xml_node& node, std::string_view local_name) {
   return node.type() == pugi::node_element && LocalName(node) == local_name;
@@ -165,8 +194,8 @@ class OdfTextWalker {
 
 class OdfReader {
  public:
-  OdfReader(ZipPackage& package, const Limits& limits)
-      : package_(package), text_(limits.max_text_bytes) {}
+  OdfReader(ZipPackage& package, const Limits& limits, ChildSink& children)
+      : package_(package), limits_(limits), children_(children), text_(limits.max_text_bytes) {}
 
   Result<Extraction> Run() {
     TROVE_RETURN_IF_ERROR(CheckNotEncrypted());
@@ -190,6 +219,7 @@ class OdfReader {
 
     TROVE_RETURN_IF_ERROR(ReadMasterPages());
     TROVE_RETURN_IF_ERROR(ReadMeta(kind == "text"));
+    TROVE_RETURN_IF_ERROR(EmitEmbeddedObjects());
     out_.text = text_.Finish();
     out_.is_truncated = text_.is_truncated();
     return std::move(out_);
@@ -206,19 +236,56 @@ class OdfReader {
   // Password-protected ODF keeps its zip structure but encrypts members; the manifest says so
   // with <manifest:encryption-data>.
   Status CheckNotEncrypted() {
-    pugi::xml_document manifest;
-    TROVE_ASSIGN_OR_RETURN(const bool found,
-                           ReadOptionalXml(package_, "META-INF/manifest.xml", manifest));
-    if (!found) return Status::Ok();
+    TROVE_ASSIGN_OR_RETURN(has_manifest_,
+                           ReadOptionalXml(package_, "META-INF/manifest.xml", manifest_));
+    if (!has_manifest_) return Status::Ok();
     bool is_encrypted = false;
     WalkXml(
-        manifest,
+        manifest_,
         [&is_encrypted](const pugi::xml_node& node) {
           if (IsElement(node, "encryption-data")) is_encrypted = true;
           return !is_encrypted;
         },
         [](const pugi::xml_node&) {});
     if (is_encrypted) return Status::Unsupported("encrypted OpenDocument");
+    return Status::Ok();
+  }
+
+  // The manifest lists every object: a top-level folder with a document type, or a top-level
+  // OLE object file. Nested objects ("Object 1/Object 2/") are their own package's children.
+  Status EmitEmbeddedObjects() {
+    if (!has_manifest_) return Status::Ok();
+    std::size_t count = 0;
+    for (const pugi::xml_node& entry : manifest_.document_element().children()) {
+      if (!IsElement(entry, "file-entry")) continue;
+      const std::string path = AttributeByLocalName(entry, "full-path").value();
+      const std::string_view type = AttributeByLocalName(entry, "media-type").value();
+      const std::size_t slash = path.find('/');
+      const bool is_folder = slash != std::string::npos && slash > 0 && slash + 1 == path.size();
+      const bool is_ole_object = slash == std::string::npos && !path.empty() &&
+                                 (type == kOleObjectType || path.starts_with("Object "));
+      const std::string_view extension = is_folder ? OdfExtension(type) : std::string_view();
+      if (extension.empty() && !is_ole_object) continue;
+      if (is_ole_object && !package_.Has(path)) continue;
+      if (++count > kMaxEmbeddedObjects) {
+        children_.OnChildFailed(
+            path, Status::LimitExceeded("more than " + std::to_string(kMaxEmbeddedObjects) +
+                                        " embedded objects; the rest are not read"));
+        break;
+      }
+      if (is_ole_object) {
+        TROVE_RETURN_IF_ERROR(EmitEmbeddedPart(package_, path, limits_, children_));
+        continue;
+      }
+      std::string name = SanitizeUtf8(path.substr(0, slash)) + std::string(extension);
+      Result<std::string> package = package_.RepackageFolder(path, type, limits_.max_child_bytes);
+      if (!package.ok()) {
+        children_.OnChildFailed(std::move(name), package.status());
+        continue;
+      }
+      TROVE_RETURN_IF_ERROR(children_.OnChild(
+          ChildFile{std::move(name), std::move(package).value(), std::string(type), std::nullopt}));
+    }
     return Status::Ok();
   }
 
@@ -291,6 +358,10 @@ class OdfReader {
   }
 
   ZipPackage& package_;
+  const Limits& limits_;
+  ChildSink& children_;
+  pugi::xml_document manifest_;
+  bool has_manifest_ = false;
   TextBuilder text_;
   Extraction out_;
 };
@@ -304,11 +375,11 @@ class OdfExtractor final : public Extractor {
            std::end(kAcceptedTypes);
   }
 
-  Result<Extraction> Extract(const Input& input, ChildSink& /*children*/) const override {
+  Result<Extraction> Extract(const Input& input, ChildSink& children) const override {
     try {
       Result<std::unique_ptr<ZipPackage>> package = ZipPackage::Open(input.bytes);
       if (!package.ok()) return package.status();
-      OdfReader reader(**package, input.limits);
+      OdfReader reader(**package, input.limits, children);
       return reader.Run();
     } catch (const std::bad_alloc&) {
       return Status::LimitExceeded("OpenDocument needs more memory than available");

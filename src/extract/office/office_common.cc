@@ -5,11 +5,13 @@
 #include <utility>
 
 #include "core/text.h"
+#include "extract/ole/embedded_object.h"
 
 namespace trove::extract::internal {
 namespace {
 
 constexpr std::size_t kMaxMetadataValueBytes = 4096;
+constexpr std::string_view kOleMagic = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 
 // Cuts `s` to at most `max_bytes` without splitting a UTF-8 sequence.
 void TruncateUtf8(std::string& s, std::size_t max_bytes) {
@@ -278,6 +280,24 @@ Result<bool> ReadOptionalXml(ZipPackage& package, const std::string& part,
   if (status.ok()) return true;
   if (status.Is(StatusCode::kLimitExceeded)) return status;
   return false;
+}
+
+Status EmitEmbeddedPart(ZipPackage& package, const std::string& part, const Limits& limits,
+                        ChildSink& sink) {
+  Result<std::string> bytes = package.Read(part, limits.max_child_bytes);
+  if (!bytes.ok()) {
+    sink.OnChildFailed(part, bytes.status());
+    return Status::Ok();
+  }
+  if (!std::string_view(*bytes).starts_with(kOleMagic)) {
+    return sink.OnChild(ChildFile{part, std::move(bytes).value(), "", std::nullopt});
+  }
+  // The stem keeps the folder and drops the extension, which says nothing (".bin").
+  const std::size_t slash = part.rfind('/');
+  const std::size_t dot = part.rfind('.');
+  const bool has_extension =
+      dot != std::string::npos && (slash == std::string::npos || dot > slash);
+  return EmitEmbeddedCompoundFile(*bytes, has_extension ? part.substr(0, dot) : part, limits, sink);
 }
 
 }  // namespace trove::extract::internal

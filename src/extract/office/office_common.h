@@ -11,6 +11,7 @@
 #include <pugixml.hpp>
 
 #include "core/status.h"
+#include "extract/extractor.h"
 #include "extract/office/zip_package.h"
 
 namespace trove::extract::internal {
@@ -107,5 +108,18 @@ std::vector<Relationship> ParseRelationships(const pugi::xml_document& rels,
 
 // "word/document.xml" -> "word/_rels/document.xml.rels"; "" -> "_rels/.rels".
 std::string RelationshipsPartFor(std::string_view source_part);
+
+// Embedded objects read from one package at most; real documents embed a handful, a hostile one
+// may list millions.
+inline constexpr std::size_t kMaxEmbeddedObjects = 1000;
+
+// Sends the embedded part `part` of `package` to `sink` as a child document. An OLE compound
+// file goes through ole/embedded_object.h: the file it wraps, named by the object or by the part
+// path with the extension of what it holds ("word/embeddings/oleObject1.bin" holding a PDF ->
+// "word/embeddings/oleObject1.pdf"). Any other file is sent as it is, named by its part path.
+// A part that cannot be read goes to sink.OnChildFailed; the result is not OK only when the
+// sink refuses a child.
+Status EmitEmbeddedPart(ZipPackage& package, const std::string& part, const Limits& limits,
+                        ChildSink& sink);
 
 }  // namespace trove::extract::internal

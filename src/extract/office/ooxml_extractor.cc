@@ -10,8 +10,11 @@
 //   presentation  slides in presentation order, each followed by its notes, separated by
 //                 kPageBreak; page_count is the number of slides.
 // Metadata from docProps/core.xml and docProps/app.xml. Deleted tracked-change text and field
-// codes are left out. Embedded media and OLE objects (word/media, word/embeddings...) are ignored
-// for now: they are not reported as children.
+// codes are left out.
+// Children: the parts under word/, xl/ or ppt/embeddings/ (embedded workbooks, documents, PDFs,
+// packaged files), in directory order: an Office 2007+ file as it is, named by its part path; an
+// OLE object (oleObject1.bin) unwrapped by ole/embedded_object.h. Pictures (word/media) are not
+// children.
 // Failures: Unsupported("encrypted Office document") for a password-protected file (an OLE
 // compound file holding an EncryptionInfo stream); Corrupt for a damaged zip or main part;
 // LimitExceeded naming the member for zip bombs.
@@ -142,10 +145,18 @@ bool HasEncryptionInfoStream(std::string_view bytes) {
 
 enum class PackageKind { kWord, kSpreadsheet, kPresentation };
 
+// True for a part in an embeddings folder of the package ("word/embeddings/oleObject1.bin").
+bool IsEmbeddedPart(std::string_view name) {
+  if (name.empty() || name.back() == '/') return false;
+  std::string lower(name);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower.find("/embeddings/") != std::string::npos;
+}
+
 class OoxmlReader {
  public:
-  OoxmlReader(ZipPackage& package, const Limits& limits)
-      : package_(package), text_(limits.max_text_bytes) {}
+  OoxmlReader(ZipPackage& package, const Limits& limits, ChildSink& children)
+      : package_(package), limits_(limits), children_(children), text_(limits.max_text_bytes) {}
 
   Result<Extraction> Run() {
     std::vector<Relationship> package_rels;
@@ -195,12 +206,30 @@ class OoxmlReader {
         break;
       }
     }
+    TROVE_RETURN_IF_ERROR(EmitEmbeddedParts());
     out_.text = text_.Finish();
     out_.is_truncated = text_.is_truncated();
     return std::move(out_);
   }
 
  private:
+  // The embeddings folders hold every embedded object and package whatever part refers to it;
+  // reading the folder rather than each part's relationships finds them in one pass.
+  Status EmitEmbeddedParts() {
+    std::size_t count = 0;
+    for (const std::string& name : package_.names()) {
+      if (!IsEmbeddedPart(name)) continue;
+      if (++count > kMaxEmbeddedObjects) {
+        children_.OnChildFailed(
+            name, Status::LimitExceeded("more than " + std::to_string(kMaxEmbeddedObjects) +
+                                        " embedded objects; the rest are not read"));
+        break;
+      }
+      TROVE_RETURN_IF_ERROR(EmitEmbeddedPart(package_, name, limits_, children_));
+    }
+    return Status::Ok();
+  }
+
   Status ReadRelationships(const std::string& source_part, std::vector<Relationship>& out) {
     pugi::xml_document rels;
     TROVE_ASSIGN_OR_RETURN(const bool found,
@@ -462,6 +491,8 @@ class OoxmlReader {
   }
 
   ZipPackage& package_;
+  const Limits& limits_;
+  ChildSink& children_;
   TextBuilder text_;
   Extraction out_;
   PackageKind kind_ = PackageKind::kWord;
@@ -476,9 +507,9 @@ class OoxmlExtractor final : public Extractor {
            std::end(kAcceptedTypes);
   }
 
-  Result<Extraction> Extract(const Input& input, ChildSink& /*children*/) const override {
+  Result<Extraction> Extract(const Input& input, ChildSink& children) const override {
     try {
-      return ExtractOrThrow(input);
+      return ExtractOrThrow(input, children);
     } catch (const std::bad_alloc&) {
       return Status::LimitExceeded("Office document needs more memory than available");
     } catch (const std::exception& e) {
@@ -487,7 +518,7 @@ class OoxmlExtractor final : public Extractor {
   }
 
  private:
-  static Result<Extraction> ExtractOrThrow(const Input& input) {
+  static Result<Extraction> ExtractOrThrow(const Input& input, ChildSink& children) {
     if (input.bytes.substr(0, kOleMagic.size()) == kOleMagic) {
       if (HasEncryptionInfoStream(input.bytes)) {
         return Status::Unsupported("encrypted Office document");
@@ -496,7 +527,7 @@ class OoxmlExtractor final : public Extractor {
     }
     Result<std::unique_ptr<ZipPackage>> package = ZipPackage::Open(input.bytes);
     if (!package.ok()) return package.status();
-    OoxmlReader reader(**package, input.limits);
+    OoxmlReader reader(**package, input.limits, children);
     return reader.Run();
   }
 };

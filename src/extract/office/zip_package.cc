@@ -4,6 +4,7 @@
 #include <cctype>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <zip.h>
 
@@ -65,7 +66,7 @@ bool ZipPackage::Has(std::string_view name) const {
   return index_by_lower_name_.count(Lower(name)) != 0;
 }
 
-Result<std::string> ZipPackage::Read(std::string_view name) {
+Result<std::string> ZipPackage::Read(std::string_view name, std::uint64_t max_bytes) {
   const auto found = index_by_lower_name_.find(Lower(name));
   if (found == index_by_lower_name_.end()) {
     return Status::NotFound("missing member " + std::string(name));
@@ -80,10 +81,10 @@ Result<std::string> ZipPackage::Read(std::string_view name) {
   if ((stat.valid & ZIP_STAT_ENCRYPTION_METHOD) != 0 && stat.encryption_method != ZIP_EM_NONE) {
     return Status::Unsupported("encrypted zip member " + member);
   }
-  const std::uint64_t budget =
-      std::min(limits_.max_member_bytes, limits_.max_total_bytes - total_read_);
+  const std::uint64_t member_limit = std::min(limits_.max_member_bytes, max_bytes);
+  const std::uint64_t budget = std::min(member_limit, limits_.max_total_bytes - total_read_);
   if ((stat.valid & ZIP_STAT_SIZE) != 0) {
-    if (stat.size > limits_.max_member_bytes) {
+    if (stat.size > member_limit) {
       return Status::LimitExceeded("zip member " + member + " expands to " +
                                    std::to_string(stat.size) + " bytes");
     }
@@ -127,6 +128,82 @@ Result<std::string> ZipPackage::Read(std::string_view name) {
   if (!status.ok()) return status;
   total_read_ += content.size();
   return content;
+}
+
+Result<std::string> ZipPackage::RepackageFolder(std::string_view folder, std::string_view mimetype,
+                                                std::uint64_t max_bytes) {
+  // libzip reads member data only when the archive is closed, so every member's bytes stay
+  // alive (in `contents`) until then.
+  std::vector<std::pair<std::string, std::string>> contents;
+  contents.emplace_back("mimetype", std::string(mimetype));
+  std::uint64_t total = mimetype.size();
+  if (total > max_bytes) {
+    return Status::LimitExceeded("package " + std::string(folder) + " is over the limit");
+  }
+  const std::string prefix = Lower(folder);
+  for (const std::string& name : names_) {
+    if (name.size() <= folder.size() || name.back() == '/' || Lower(name).rfind(prefix, 0) != 0 ||
+        Lower(name.substr(folder.size())) == "mimetype") {
+      continue;
+    }
+    TROVE_ASSIGN_OR_RETURN(std::string content, Read(name, max_bytes - total));
+    total += content.size();
+    contents.emplace_back(name.substr(folder.size()), std::move(content));
+  }
+
+  zip_error_t error;
+  zip_error_init(&error);
+  zip_source_t* buffer = zip_source_buffer_create(nullptr, 0, 0, &error);
+  if (buffer == nullptr) {
+    zip_error_fini(&error);
+    return Status::Internal("libzip cannot create a buffer for " + std::string(folder));
+  }
+  zip_t* archive = zip_open_from_source(buffer, ZIP_CREATE | ZIP_TRUNCATE, &error);
+  zip_error_fini(&error);
+  if (archive == nullptr) {
+    zip_source_free(buffer);
+    return Status::Internal("libzip cannot open a package for " + std::string(folder));
+  }
+  // Closing the archive drops its reference to the buffer; ours keeps the bytes readable.
+  zip_source_keep(buffer);
+  auto fail = [&](const std::string& why) {
+    if (archive != nullptr) zip_discard(archive);
+    zip_source_free(buffer);
+    return Status::Internal("libzip cannot write " + std::string(folder) + " as a package: " + why);
+  };
+  for (std::size_t idx = 0; idx < contents.size(); ++idx) {
+    const auto& [name, content] = contents[idx];
+    zip_source_t* data = zip_source_buffer(archive, content.data(), content.size(), 0);
+    if (data == nullptr) return fail(zip_strerror(archive));
+    // A name listed twice in the parent (hostile, or a damaged directory) is added once.
+    const zip_int64_t index =
+        zip_file_add(archive, name.c_str(), data, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE);
+    if (index < 0) {
+      zip_source_free(data);
+      return fail(zip_strerror(archive));
+    }
+    // ODF readers expect the mimetype member first and stored, so that it can be sniffed.
+    if (idx == 0 &&
+        zip_set_file_compression(archive, static_cast<zip_uint64_t>(index), ZIP_CM_STORE, 0) != 0) {
+      return fail(zip_strerror(archive));
+    }
+  }
+  if (zip_close(archive) != 0) return fail(zip_strerror(archive));
+  archive = nullptr;
+
+  std::string package;
+  if (zip_source_open(buffer) != 0) return fail("reopen");
+  zip_int64_t got = 0;
+  char chunk[kReadChunkBytes];
+  while ((got = zip_source_read(buffer, chunk, sizeof chunk)) > 0) {
+    package.append(chunk, static_cast<std::size_t>(got));
+  }
+  zip_source_close(buffer);
+  zip_source_free(buffer);
+  if (got < 0) {
+    return Status::Internal("libzip cannot read back the package " + std::string(folder));
+  }
+  return package;
 }
 
 }  // namespace trove::extract::internal

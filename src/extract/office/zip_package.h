@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -42,8 +43,16 @@ class ZipPackage {
   // True when a member named `name` (any case) exists.
   bool Has(std::string_view name) const;
   // The member's content. NotFound when absent; LimitExceeded for an oversized or bomb-like
-  // member; Unsupported for an encrypted member; Corrupt when it cannot be inflated.
-  Result<std::string> Read(std::string_view name);
+  // member (or one larger than `max_bytes`); Unsupported for an encrypted member; Corrupt when
+  // it cannot be inflated.
+  Result<std::string> Read(std::string_view name,
+                           std::uint64_t max_bytes = std::numeric_limits<std::uint64_t>::max());
+  // A new zip of the members under `folder` ("Object 1/"), the prefix removed, after a stored
+  // "mimetype" member holding `mimetype`: an ODF object kept as a folder of its parent becomes
+  // a package of its own. LimitExceeded when the members together exceed `max_bytes`; Read's
+  // errors for a member; Internal when libzip cannot write.
+  Result<std::string> RepackageFolder(std::string_view folder, std::string_view mimetype,
+                                      std::uint64_t max_bytes);
   // Every member name, in directory order.
   const std::vector<std::string>& names() const { return names_; }
 

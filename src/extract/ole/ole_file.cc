@@ -11,6 +11,9 @@
 #include <gsf/gsf-input-memory.h>
 #include <gsf/gsf-meta-names.h>
 #include <gsf/gsf-msole-utils.h>
+#include <gsf/gsf-outfile-msole.h>
+#include <gsf/gsf-outfile.h>
+#include <gsf/gsf-output-memory.h>
 #include <gsf/gsf-timestamp.h>
 #include <gsf/gsf-utils.h>
 #include <unicode/ustring.h>
@@ -20,6 +23,11 @@
 
 namespace trove::extract::internal {
 namespace {
+
+// Storages nested deeper than this are not copied: real documents nest a few levels, and a
+// hostile directory could otherwise recurse without end.
+constexpr int kMaxStorageDepth = 32;
+constexpr std::size_t kCopyChunkBytes = 64 * 1024;
 
 // Metadata values are cut to this many bytes.
 constexpr std::size_t kMaxMetadataBytes = 4096;
@@ -69,6 +77,68 @@ std::string StringProperty(GsfDocMetaData* meta, const char* name) {
   if (value == nullptr || !G_VALUE_HOLDS_STRING(value)) return {};
   const char* text = g_value_get_string(value);
   return text == nullptr ? std::string() : CleanValue(text);
+}
+
+bool IsStorageEntry(GsfInput* entry) {
+  return entry != nullptr && GSF_IS_INFILE(entry) &&
+         gsf_infile_num_children(GSF_INFILE(entry)) >= 0;
+}
+
+// Copies the children of `from` into `to`, counting stream bytes against `budget`.
+Status CopyChildren(GsfInfile* from, GsfOutfile* to, const std::string& path, int depth,
+                    std::uint64_t& budget) {
+  if (depth > kMaxStorageDepth) {
+    return Status::LimitExceeded("storage " + path + " nests deeper than " +
+                                 std::to_string(kMaxStorageDepth) + " levels");
+  }
+  const int count = gsf_infile_num_children(from);
+  for (int idx = 0; idx < count; ++idx) {
+    const char* raw_name = gsf_infile_name_by_index(from, idx);
+    GsfPtr<GsfInput> child(gsf_infile_child_by_index(from, idx));
+    if (raw_name == nullptr || !child) {
+      return Status::Corrupt("unreadable entry " + std::to_string(idx) + " in storage " + path);
+    }
+    const std::string name = raw_name;
+    const std::string child_path = path.empty() ? name : path + "/" + name;
+    const bool is_storage = IsStorageEntry(child.get());
+    GsfPtr<GsfOutput> out(gsf_outfile_new_child(to, name.c_str(), is_storage ? TRUE : FALSE));
+    if (!out) return Status::Internal("libgsf cannot create " + child_path);
+    Status status;
+    if (is_storage) {
+      guint8 class_id[16];
+      if (gsf_infile_msole_get_class_id(GSF_INFILE_MSOLE(child.get()), class_id)) {
+        gsf_outfile_msole_set_class_id(GSF_OUTFILE_MSOLE(out.get()), class_id);
+      }
+      status = CopyChildren(GSF_INFILE(child.get()), GSF_OUTFILE(out.get()), child_path, depth + 1,
+                            budget);
+    } else {
+      const gsf_off_t size = gsf_input_size(child.get());
+      if (size < 0) {
+        status = Status::Corrupt("stream " + child_path + " has no size");
+      } else if (static_cast<std::uint64_t>(size) > budget) {
+        status =
+            Status::LimitExceeded("embedded storage grows over the limit at stream " + child_path);
+      } else {
+        budget -= static_cast<std::uint64_t>(size);
+        gsf_off_t left = size;
+        while (status.ok() && left > 0) {
+          const auto chunk = static_cast<std::size_t>(
+              std::min<gsf_off_t>(left, static_cast<gsf_off_t>(kCopyChunkBytes)));
+          const guint8* data = gsf_input_read(child.get(), chunk, nullptr);
+          if (data == nullptr) {
+            status =
+                Status::Corrupt("stream " + child_path + " cannot be read (damaged sector chain)");
+          } else if (!gsf_output_write(out.get(), chunk, data)) {
+            status = Status::Internal("libgsf cannot write " + child_path);
+          }
+          left -= static_cast<gsf_off_t>(chunk);
+        }
+      }
+    }
+    gsf_output_close(out.get());
+    TROVE_RETURN_IF_ERROR(status);
+  }
+  return Status::Ok();
 }
 
 std::optional<std::int64_t> TimeProperty(GsfDocMetaData* meta, const char* name) {
@@ -137,6 +207,44 @@ std::vector<std::string> OleFile::List(const std::vector<std::string>& path) con
 bool OleFile::Has(const std::vector<std::string>& path) const {
   GsfPtr<GsfInput> entry(impl_->Child(path));
   return entry != nullptr;
+}
+
+bool OleFile::IsStorage(const std::vector<std::string>& path) const {
+  GsfPtr<GsfInput> entry(impl_->Child(path));
+  return IsStorageEntry(entry.get());
+}
+
+Result<std::string> OleFile::CopyStorage(const std::vector<std::string>& path,
+                                         std::uint64_t max_bytes) const {
+  std::string joined;
+  for (const std::string& name : path) joined += (joined.empty() ? "" : "/") + name;
+  GsfPtr<GsfInput> entry(impl_->Child(path));
+  if (!IsStorageEntry(entry.get())) {
+    return Status::NotFound("no storage " + joined + " in the compound file");
+  }
+  GsfPtr<GsfOutput> sink(gsf_output_memory_new());
+  GsfPtr<GsfOutfile> out(gsf_outfile_msole_new(sink.get()));
+  if (!sink || !out) return Status::Internal("libgsf cannot create a compound file");
+  guint8 class_id[16];
+  if (gsf_infile_msole_get_class_id(GSF_INFILE_MSOLE(entry.get()), class_id)) {
+    gsf_outfile_msole_set_class_id(GSF_OUTFILE_MSOLE(out.get()), class_id);
+  }
+  std::uint64_t budget = max_bytes;
+  Status status = CopyChildren(GSF_INFILE(entry.get()), out.get(), joined, 0, budget);
+  // Closing writes the directory and allocation tables into the memory sink.
+  const bool is_closed = gsf_output_close(GSF_OUTPUT(out.get()));
+  TROVE_RETURN_IF_ERROR(status);
+  if (!is_closed) return Status::Internal("libgsf cannot finish the copy of storage " + joined);
+  const gsf_off_t size = gsf_output_size(sink.get());
+  const guint8* bytes = gsf_output_memory_get_bytes(GSF_OUTPUT_MEMORY(sink.get()));
+  if (size < 0 || (size > 0 && bytes == nullptr)) {
+    return Status::Internal("libgsf gave no bytes for the copy of storage " + joined);
+  }
+  if (static_cast<std::uint64_t>(size) > max_bytes) {
+    return Status::LimitExceeded("storage " + joined + " copies to " + std::to_string(size) +
+                                 " bytes, over the limit of " + std::to_string(max_bytes));
+  }
+  return std::string(reinterpret_cast<const char*>(bytes), static_cast<std::size_t>(size));
 }
 
 Result<std::string> OleFile::Read(const std::vector<std::string>& path,

@@ -44,11 +44,20 @@ class OleFile {
   std::vector<std::string> List(const std::vector<std::string>& path) const;
   // True when a stream or storage exists at `path`.
   bool Has(const std::vector<std::string>& path) const;
+  // True when `path` names a storage (the root included).
+  bool IsStorage(const std::vector<std::string>& path) const;
   // The content of the stream at `path`. NotFound when absent or a storage; LimitExceeded when
   // it is larger than `max_bytes`; Corrupt when its sectors cannot be read.
   Result<std::string> Read(const std::vector<std::string>& path, std::uint64_t max_bytes) const;
   // The summary information; empty fields when the property sets are absent or unreadable.
   OleSummary Summary() const;
+  // The storage at `path` written out as a compound file of its own (its streams, storages and
+  // class id), so that an embedded document stored inside another (Word's ObjectPool, Excel's
+  // MBD storages) can be read like a file. NotFound when `path` is not a storage; LimitExceeded
+  // when its streams together exceed `max_bytes` or it nests deeper than 32 storages; Corrupt
+  // when a stream cannot be read.
+  Result<std::string> CopyStorage(const std::vector<std::string>& path,
+                                  std::uint64_t max_bytes) const;
 
  private:
   struct Impl;

@@ -40,20 +40,8 @@ constexpr char kWordNamespaces[] =
 
 // A minimal docx whose body is `body_xml` (the children of <w:body>).
 std::string MinimalDocx(const std::string& body_xml, const std::string& prolog = "") {
-  return WriteZip({
-      {"[Content_Types].xml",
-       "<?xml version=\"1.0\"?><Types "
-       "xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Override "
-       "PartName=\"/word/document.xml\" ContentType=\"application/"
-       "vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>"},
-      {"_rels/.rels",
-       "<?xml version=\"1.0\"?><Relationships "
-       "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship "
-       "Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-       "officeDocument\" Target=\"word/document.xml\"/></Relationships>"},
-      {"word/document.xml", prolog + "<w:document " + std::string(kWordNamespaces) + "><w:body>" +
-                                body_xml + "</w:body></w:document>"},
-  });
+  return WriteZip(office_test::DocxParts(prolog + "<w:document " + std::string(kWordNamespaces) +
+                                         "><w:body>" + body_xml + "</w:body></w:document>"));
 }
 
 class OoxmlExtractor : public ::testing::Test {
