@@ -226,6 +226,86 @@ struct NameLookupResult {
   std::uint64_t documents = 0;  // documents found by any lookup
 };
 
+// --- Aggregates of a search --------------------------------------------------------------
+
+// AggregateRequest::sample unless said otherwise.
+inline constexpr std::uint64_t kDefaultAggregateSample = 5000;
+
+// What the timeline and the graphs of a search count: figures over the matches of a query,
+// read from values and terms (never from the stored documents, but for the names of the
+// correspondents shown).
+struct AggregateRequest {
+  // The query, its filters, similarity and sort as in SearchRequest.
+  QueryNode query;
+  std::vector<QueryNode> filters;
+  double similarity = kDefaultSimilarity;
+  SortOrder sort = SortOrder::kRelevance;  // which matches come first, for `sample`
+  // The collection's entity curation, applied to the entities.
+  std::vector<EntityRule> entity_rules;
+  // The parts that read a match's term list (mentioned dates, entities, correspondents: about
+  // 30 µs a document) read the first `sample` matches in `sort` order only; AggregateResult::
+  // documents_counted says how many they read. 0: every match. The months of the documents'
+  // own dates always count every match (a value read, about 100 times cheaper).
+  std::uint64_t sample = kDefaultAggregateSample;
+  bool want_mentioned_months = false;
+  // Entities of these types (EntityMention::type): the `max_entities` that most counted
+  // documents mention, and how many documents mention each pair of them. Empty: none.
+  std::vector<std::string> entity_types;
+  std::uint64_t max_entities = 50;
+  // Who wrote to whom: the `max_correspondents` addresses in most counted messages (From, To
+  // and Cc) and the messages from each to each of the others (To or Cc).
+  bool want_correspondents = false;
+  std::uint64_t max_correspondents = 100;
+};
+
+struct MonthCount {
+  std::string month;  // "YYYY-MM"
+  std::uint64_t documents = 0;
+  std::uint64_t mentions = 0;  // mentioned months: the mentions of a day of it (0 otherwise)
+};
+
+// A weighted link between two entries of a list (AggregateResult::entities or
+// correspondents), by their indexes.
+struct AggregateLink {
+  std::size_t source = 0;
+  std::size_t target = 0;
+  std::uint64_t documents = 0;  // documents (messages) counted with both
+};
+
+struct Correspondent {
+  std::string address;  // lower case
+  // The name written beside the address in its From, To or Cc header, or "": read from the
+  // stored headers of its first counted messages (at most three), for the addresses returned
+  // only.
+  std::string name;
+  std::uint64_t sent = 0;      // counted messages from it
+  std::uint64_t received = 0;  // counted messages to it or copied to it
+};
+
+struct AggregateResult {
+  std::uint64_t total = 0;  // matching documents, exact: every match is counted
+  // Every match by the month of its own date (UTC), oldest first; `undated` have none.
+  std::vector<MonthCount> months;
+  std::uint64_t undated = 0;
+  // The matches the sampled parts below read: `total` unless AggregateRequest::sample cut
+  // them short.
+  std::uint64_t documents_counted = 0;
+  // Per month, the counted documents whose text mentions a day of it (date entities), oldest
+  // first.
+  std::vector<MonthCount> mentioned_months;
+  // By documents, most first (ties by type and value); EntityCount::key is after curation.
+  std::vector<EntityCount> entities;
+  // Pairs of `entities` mentioned in the same counted document, source < target, most
+  // documents first.
+  std::vector<AggregateLink> entity_links;
+  // Counted documents with a sender address and a recipient address.
+  std::uint64_t messages = 0;
+  // By messages sent and received, most first (ties by address).
+  std::vector<Correspondent> correspondents;
+  // From `source` to `target` (indexes in `correspondents`), most messages first.
+  std::vector<AggregateLink> correspondence;
+};
+
 // A collection's entity rules, ready to apply.
 class EntityRules {
  public:
@@ -251,15 +331,39 @@ std::string EntityKey(std::string_view value);
 // The entity types (EntityMention::type) and the query field of each ("date" -> "mentions").
 const std::vector<std::pair<std::string, std::string>>& EntityTypeFields();
 
+struct CompactResult {
+  int shards = 0;
+  std::uint64_t bytes_before = 0, bytes_after = 0;
+};
+
+// Rewrites every shard compactly (Xapian's compactor: full blocks, posting lists in few
+// chunks), in place, and safe against a crash at any moment: queries then read fewer blocks.
+// IOError when another trove process writes the collection. Readers open meanwhile keep
+// reading the old files until they reopen.
+Result<CompactResult> CompactIndex(const std::string& index_dir);
+
+struct ReaderOptions {
+  // A search runs on every shard at once, one thread each, when every shard holds at least
+  // this many documents (0: never). Each shard then ranks with its own term statistics, as
+  // Elasticsearch's shards do: documents go to shards by the hash of their content, so on
+  // large shards the statistics differ by sampling noise only, while on small ones a common
+  // word could rank differently in each. Small shards answer fast enough one after the other.
+  std::uint64_t parallel_shard_documents = 50000;
+};
+
 // Reads the index (all shards, local or remote). Thread-compatible: one Reader per thread.
 class Reader {
  public:
   // NotFound when the collection has no index yet.
-  static Result<std::unique_ptr<Reader>> Open(const std::string& index_dir);
+  static Result<std::unique_ptr<Reader>> Open(const std::string& index_dir,
+                                              const ReaderOptions& options = {});
   virtual ~Reader() = default;
 
   // InvalidArgument for a query that cannot run (explained in the message).
   virtual Result<SearchResult> Search(const SearchRequest& request) = 0;
+  // Counts the matches of a query for a timeline or a graph, without loading them.
+  // InvalidArgument for a query that cannot run or an unknown entity type.
+  virtual Result<AggregateResult> Aggregate(const AggregateRequest& request) = 0;
   // NotFound when there is no document `id`.
   virtual Result<StoredDocument> Get(const std::string& id) = 0;
   // Ids of the documents whose parent is `id`, in path order.

@@ -328,19 +328,29 @@ Snippet Highlighter::Cut(std::string_view text, std::string_view lang,
   return snippet;
 }
 
-Result<SearchResponse> Search(index::Reader& reader, std::string_view query,
-                              const SearchOptions& options) {
+namespace {
+
+// A query as Search and Aggregate read it.
+struct Prepared {
+  QueryNode node;                // as parsed, curation applied
+  index::SearchRequest request;  // tag: and thread: resolved, filters parsed
+  bool is_relaxable = false;     // a long plain conjunction (kRelaxMinWords words or more)
+  std::size_t word_count = 0;
+};
+
+Result<Prepared> Prepare(index::Reader& reader, std::string_view query,
+                         const SearchOptions& options) {
   ParseOptions parse_options;
   parse_options.is_exact = options.is_exact;
+  Prepared out;
   // A blank query is every document (to browse a dump by its facets).
-  QueryNode node;
   if (query.find_first_not_of(" \t\r\n") != std::string_view::npos) {
-    TROVE_ASSIGN_OR_RETURN(node, Parse(query, parse_options));
+    TROVE_ASSIGN_OR_RETURN(out.node, Parse(query, parse_options));
   }
   if (!options.entity_rules.empty())
-    ApplyEntityRules(node, index::EntityRules(options.entity_rules));
-  index::SearchRequest request;
-  TROVE_ASSIGN_OR_RETURN(request.query, ResolveSets(node, reader, options));
+    ApplyEntityRules(out.node, index::EntityRules(options.entity_rules));
+  index::SearchRequest& request = out.request;
+  TROVE_ASSIGN_OR_RETURN(request.query, ResolveSets(out.node, reader, options));
   TROVE_ASSIGN_OR_RETURN(request.filters, ParseFilters(reader, options));
   request.offset = options.offset;
   request.limit = options.limit;
@@ -349,14 +359,55 @@ Result<SearchResponse> Search(index::Reader& reader, std::string_view query,
   request.similarity = options.similarity;
   request.collapse = options.collapse;
   request.entity_rules = options.entity_rules;
-  std::size_t word_count = 0;
-  const bool is_relaxable = IsPlainConjunction(node, &word_count) && word_count >= kRelaxMinWords;
-  if (is_relaxable) request.min_exact_total = kRelaxBelow;
+  out.is_relaxable =
+      IsPlainConjunction(out.node, &out.word_count) && out.word_count >= kRelaxMinWords;
+  if (out.is_relaxable) request.min_exact_total = kRelaxBelow;
+  return out;
+}
+
+// The relaxed form of a plain conjunction: any of its words.
+QueryNode AnyWord(const QueryNode& conjunction) {
+  QueryNode any = conjunction;
+  any.kind = Kind::kOr;
+  return any;
+}
+
+}  // namespace
+
+Result<AggregateResponse> Aggregate(index::Reader& reader, std::string_view query,
+                                    const SearchOptions& options, index::AggregateRequest wanted) {
+  TROVE_ASSIGN_OR_RETURN(Prepared prepared, Prepare(reader, query, options));
+  wanted.query = prepared.request.query;
+  wanted.filters = prepared.request.filters;
+  wanted.similarity = prepared.request.similarity;
+  wanted.sort = prepared.request.sort;
+  wanted.entity_rules = prepared.request.entity_rules;
+  TROVE_ASSIGN_OR_RETURN(index::AggregateResult counts, reader.Aggregate(wanted));
+  QueryNode node = prepared.node;
+  if (prepared.is_relaxable && counts.total < kRelaxBelow) {
+    // Search lists the documents with all the words, then those with some: count those.
+    const QueryNode any = AnyWord(prepared.node);
+    TROVE_ASSIGN_OR_RETURN(wanted.query, ResolveSets(any, reader, options));
+    TROVE_ASSIGN_OR_RETURN(index::AggregateResult relaxed, reader.Aggregate(wanted));
+    if (relaxed.total > counts.total) {
+      counts = std::move(relaxed);
+      node = any;
+    }
+  }
+  return AggregateResponse{Describe(node), std::move(counts)};
+}
+
+Result<SearchResponse> Search(index::Reader& reader, std::string_view query,
+                              const SearchOptions& options) {
+  TROVE_ASSIGN_OR_RETURN(Prepared prepared, Prepare(reader, query, options));
+  QueryNode node = std::move(prepared.node);
+  index::SearchRequest& request = prepared.request;
+  const bool is_relaxable = prepared.is_relaxable;
+  const std::size_t word_count = prepared.word_count;
   TROVE_ASSIGN_OR_RETURN(index::SearchResult result, reader.Search(request));
   SearchResponse response;
   if (is_relaxable && result.is_total_exact && result.total < kRelaxBelow) {
-    QueryNode any = node;
-    any.kind = Kind::kOr;
+    const QueryNode any = AnyWord(node);
     QueryNode rest;
     rest.kind = Kind::kAndNot;
     rest.children = {any, node};

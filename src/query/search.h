@@ -61,12 +61,25 @@ struct SearchResponse {
   std::uint64_t entity_facet_documents = 0;
 };
 
-// Runs `query` (blank: every document). InvalidArgument for a malformed query (the message says what and where).
-// A query of three or more plain words that fewer than ten documents match in full lists them
-// first, then the documents with most of its words (OR, ranked by how many match); `notice`
-// says so and `total` counts both.
+// Runs `query` (blank: every document). InvalidArgument for a malformed query (the message says
+// what and where). A query of three or more plain words that fewer than ten documents match in full
+// lists them first, then the documents with most of its words (OR, ranked by how many match);
+// `notice` says so and `total` counts both.
 Result<SearchResponse> Search(index::Reader& reader, std::string_view query,
                               const SearchOptions& options);
+
+struct AggregateResponse {
+  std::string parsed;             // Describe() of the query that ran
+  index::AggregateResult counts;  // counts.total: every match, exactly
+};
+
+// Counts `wanted` (index::Reader::Aggregate: months, mentioned months, entities, who wrote to
+// whom) over the matches of `query` as Search reads it: curation, tag: and thread:, the
+// filters of `options`, and a long conjunction that fewer than ten documents match read as
+// any of its words, so that the counts are those of the documents Search lists. Paging,
+// facets and collapse in `options` do not apply.
+Result<AggregateResponse> Aggregate(index::Reader& reader, std::string_view query,
+                                    const SearchOptions& options, index::AggregateRequest wanted);
 
 // The words a query looks for, to mark them in text.
 struct Highlighter {

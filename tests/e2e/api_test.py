@@ -6,10 +6,11 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 import unittest
 import urllib.parse
 
-from trove_e2e import SOURCE_DIR, TROVE, run
+from trove_e2e import SHARED_DATA, SOURCE_DIR, TROVE, run
 
 SAMPLES = os.path.join(SOURCE_DIR, "samples")
 ARTICLE = "wikileaks-cia-french-election-2012.txt"
@@ -19,10 +20,10 @@ ARTICLE_PATH = os.path.join(SAMPLES, "seed-article", ARTICLE)
 class Server:
     """`trove serve --port 0` on a collection; stopped with stop()."""
 
-    def __init__(self, collection):
+    def __init__(self, collection, env=None):
         self.proc = subprocess.Popen(
             [TROVE, "serve", "--collection", collection, "--port", "0"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         line = self.proc.stdout.readline()
         match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
         if not match:
@@ -299,7 +300,8 @@ class LocalMode(unittest.TestCase):
         graph = self.client.json("GET", query("/api/graph/entities", q="Sarkozy", hits=50))
         total = self.search(q="Sarkozy")["total"]
         self.assertEqual(graph["total"], total)
-        self.assertEqual(graph["documents"], min(total, 50))
+        self.assertEqual(graph["documents_counted"], min(total, 50))
+        self.assertEqual(graph["documents"], graph["documents_counted"])
         nodes = {n["id"]: n for n in graph["nodes"]}
         sarkozy = [n for n in graph["nodes"] if n["value"] == "Nicolas Sarkozy"]
         self.assertEqual(len(sarkozy), 1)
@@ -325,8 +327,25 @@ class LocalMode(unittest.TestCase):
         self.assertTrue(all(n["type"] == "email" for n in emails["nodes"]))
         resp, payload = self.client.request("GET", query("/api/graph/entities", q="x", types="colour"))
         self.assertError(resp, payload, 400, "colour")
-        resp, payload = self.client.request("GET", query("/api/graph/entities", q="x", hits=5000))
-        self.assertError(resp, payload, 400, "hits")
+        for hits in (0, 20001):
+            resp, payload = self.client.request("GET", query("/api/graph/entities", q="x", hits=hits))
+            self.assertError(resp, payload, 400, "hits")
+
+    def test_entity_graph_counts_a_sample_of_the_matches_and_says_so(self):
+        everything = self.search(q="")["total"]
+        graph = self.client.json("GET", query("/api/graph/entities", q="", hits=2))
+        self.assertEqual(graph["total"], everything)
+        self.assertEqual(graph["documents_counted"], 2)
+        self.assertTrue(graph["nodes"])
+        self.assertTrue(all(n["documents"] <= 2 for n in graph["nodes"]))
+        # A long query that few documents match in full is relaxed as the search relaxes it,
+        # and the graph counts the documents the results list.
+        relaxed = self.search(q="CIA election French")
+        self.assertTrue(relaxed["notice"])
+        graph = self.client.json("GET", query("/api/graph/entities", q="CIA election French"))
+        self.assertEqual(graph["total"], relaxed["total"])
+        self.assertEqual(graph["documents_counted"], relaxed["total"])
+        self.assertEqual(graph["query"], relaxed["query"])
 
     def test_email_graph_links_senders_to_recipients(self):
         graph = self.client.json("GET", query("/api/graph/email", q="", filter="type:email", hits=2000))
@@ -343,6 +362,15 @@ class LocalMode(unittest.TestCase):
         self.assertGreaterEqual(found["total"], edge["messages"])
         self.assertGreaterEqual(nodes[edge["source"]]["sent"], edge["messages"])
         self.assertGreaterEqual(nodes[edge["target"]]["received"], edge["messages"])
+        # Names come from the headers: "Robert Harley <harley@argote.ch>".
+        self.assertEqual(nodes["harley@argote.ch"]["name"], "Robert Harley")
+        self.assertEqual(graph["documents_counted"], graph["total"])
+        # A sample: the messages among the first `hits` matches only.
+        sampled = self.client.json("GET", query("/api/graph/email", q="", filter="type:email", hits=5))
+        self.assertEqual(sampled["total"], graph["total"])
+        self.assertEqual(sampled["documents_counted"], 5)
+        self.assertLessEqual(sampled["messages"], 5)
+        self.assertTrue(all(n["sent"] + n["received"] <= 5 for n in sampled["nodes"]))
 
     def test_timeline_buckets_by_month(self):
         out = self.client.json("GET", query("/api/timeline", q=""))
@@ -360,6 +388,21 @@ class LocalMode(unittest.TestCase):
         words = mentioned["month"].replace("-", " ")
         found = self.search(q="", filter=f'mentions:"{words}"')
         self.assertEqual(found["total"], mentioned["documents"])
+        self.assertEqual(out["documents_counted"], everything)
+
+    def test_timeline_counts_every_match_by_month_whatever_the_sample(self):
+        everything = self.search(q="")["total"]
+        full = self.client.json("GET", query("/api/timeline", q=""))
+        out = self.client.json("GET", query("/api/timeline", q="", hits=1))
+        # The documents' own months count every match, as a top-hits count could not...
+        self.assertEqual(out["documents"], everything)
+        self.assertEqual(out["months"], full["months"])
+        self.assertEqual(out["undated"], full["undated"])
+        self.assertGreater(sum(m["documents"] for m in out["months"]), 1)
+        # ...while the dates mentioned count the first `hits` matches, and say so.
+        self.assertEqual(out["documents_counted"], 1)
+        self.assertTrue(all(m["documents"] <= 1 for m in out["mentioned"]))
+        self.assertLess(len(out["mentioned"]), len(full["mentioned"]))
 
     def test_values_of_one_facet_or_while_facets_and(self):
         text = self.search(q="election", filter="type:text")["total"]
@@ -540,7 +583,6 @@ class RetryFailures(unittest.TestCase):
                     state = client.json("GET", "/api/ingest/retry")
                     if not state["running"]:
                         break
-                    import time
                     time.sleep(0.1)
                 self.assertFalse(state["running"])
                 self.assertEqual(state["exit_code"], 0, state)
@@ -554,6 +596,84 @@ class RetryFailures(unittest.TestCase):
                 audit = client.json("GET", "/api/audit")["entries"]
                 self.assertIn("retry-failed", [e["action"] for e in audit])
             finally:
+                server.stop()
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+class RetryAlreadyRunning(unittest.TestCase):
+    """A second POST /api/ingest/retry while one runs is refused (409).
+
+    The retry is held up honestly: the failed document is a Word 97 file, whose text comes from
+    antiword found on PATH, and the antiword on this server's PATH waits until the test lets it
+    go (then fails, so the document fails again)."""
+
+    WORD = os.path.join(SHARED_DATA, "hostile-docs", "tika", "testWORD.doc")
+
+    @staticmethod
+    def wait_for_retry(client):
+        state = {}
+        for _ in range(600):
+            state = client.json("GET", "/api/ingest/retry")
+            if not state["running"]:
+                break
+            time.sleep(0.1)
+        return state
+
+    def test_a_second_retry_is_refused_while_the_first_runs(self):
+        tmp = tempfile.mkdtemp(prefix="trove-retry-busy-")
+        release = os.path.join(tmp, "release")
+        started = os.path.join(tmp, "started")
+        try:
+            dump = os.path.join(tmp, "dump")
+            bin_dir = os.path.join(tmp, "bin")
+            os.makedirs(dump)
+            os.makedirs(bin_dir)
+            shutil.copy(self.WORD, dump)
+            with open(os.path.join(bin_dir, "antiword"), "w") as f:
+                f.write("#!/bin/sh\n"
+                        f'touch "{started}"\n'
+                        "i=0\n"
+                        f'while [ ! -e "{release}" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done\n'
+                        'echo "cannot read this document" >&2\n'
+                        "exit 1\n")
+            with open(os.path.join(bin_dir, "catdoc"), "w") as f:
+                f.write('#!/bin/sh\necho "cannot read this document" >&2\nexit 1\n')
+            for name in ("antiword", "catdoc"):
+                os.chmod(os.path.join(bin_dir, name), 0o755)
+            env = dict(os.environ, PATH=bin_dir + os.pathsep + os.environ.get("PATH", ""))
+            collection = os.path.join(tmp, "collection")
+            open(release, "w").close()  # the first ingest fails the document at once
+            proc = subprocess.run([TROVE, "ingest", "--collection", collection, dump], env=env,
+                                  capture_output=True, text=True, timeout=300)
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            os.remove(release)
+            os.remove(started)
+            server = Server(collection, env=env)
+            try:
+                client = Client(server.port)
+                client.start_session()
+                failures = client.json("GET", "/api/failures")["failures"]
+                self.assertEqual([os.path.basename(f["path"]) for f in failures], ["testWORD.doc"])
+                client.json("POST", "/api/ingest/retry", expect=202)
+                for _ in range(600):  # the retry reaches the document and waits in antiword
+                    if os.path.exists(started):
+                        break
+                    time.sleep(0.1)
+                self.assertTrue(os.path.exists(started), "the retry never ran antiword")
+                resp, payload = client.request("POST", "/api/ingest/retry")
+                self.assertEqual(resp.status, 409, payload)
+                self.assertIn("running already", json.loads(payload)["error"]["message"])
+                self.assertTrue(client.json("GET", "/api/ingest/retry")["running"])
+                open(release, "w").close()
+                state = self.wait_for_retry(client)
+                self.assertFalse(state["running"])
+                self.assertEqual(state["exit_code"], 0, state)
+                # Once it has ended, another may start.
+                client.json("POST", "/api/ingest/retry", expect=202)
+                self.assertFalse(self.wait_for_retry(client)["running"])
+            finally:
+                open(release, "w").close()
                 server.stop()
         finally:
             shutil.rmtree(tmp, ignore_errors=True)

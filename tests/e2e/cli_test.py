@@ -142,6 +142,40 @@ class SampleDump(unittest.TestCase):
         self.assertIn(f"unchanged {count_files(SAMPLES)}", proc.stdout)
 
 
+class Compaction(unittest.TestCase):
+    """trove compact shrinks the index and loses nothing; the collection goes on as before."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="trove-e2e-compact-")
+        self.collection = os.path.join(self.tmp, "collection")
+        run("ingest", "--collection", self.collection, SAMPLES)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def test_compact_keeps_every_document_and_a_later_ingest_works(self):
+        before = run_json("search", "--collection", self.collection, "--limit", "100", "election")
+        status = run_json("status", "--collection", self.collection)
+        proc = run("compact", "--collection", self.collection)
+        self.assertRegex(proc.stdout, r"compacted \d+ shards?: [\d.]+ MiB -> [\d.]+ MiB")
+        after = run_json("search", "--collection", self.collection, "--limit", "100", "election")
+        self.assertEqual(after["total"], before["total"])
+        self.assertEqual(sorted(h["id"] for h in after["hits"]), sorted(h["id"] for h in before["hits"]))
+        self.assertEqual(run_json("status", "--collection", self.collection)["documents"], status["documents"])
+        extra = os.path.join(self.tmp, "extra")
+        os.makedirs(extra)
+        with open(os.path.join(extra, "memo.txt"), "w", encoding="utf-8") as f:
+            f.write("A memo about the compaction of quarterly ledgers.\n")
+        run("ingest", "--collection", self.collection, SAMPLES, extra)
+        self.assertEqual(run_json("search", "--collection", self.collection, "ledgers")["total"], 1)
+        self.assertEqual(run_json("status", "--collection", self.collection)["documents"], status["documents"] + 1)
+
+    def test_compact_without_an_index_fails_with_a_reason(self):
+        proc = run("compact", "--collection", os.path.join(self.tmp, "nothing"), check=False)
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn("no index", proc.stderr)
+
+
 class EntityCuration(unittest.TestCase):
     """trove entity merge|rename|delete changes listings and searches at once, and survives a re-ingest."""
 

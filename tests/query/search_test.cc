@@ -263,6 +263,28 @@ TEST_F(SearchTest, PagesThroughBothPartsOfARelaxedQueryWithOneTotal) {
   EXPECT_THAT(seen, ElementsAre("all.txt", "two.txt", "one.txt"));
 }
 
+TEST_F(SearchTest, AggregateCountsTheDocumentsARelaxedSearchLists) {
+  DocumentRecord dated = Doc("all.txt", "alpha beta gamma");
+  dated.extraction.date = 1322000000;  // 2011-11-22
+  Write({dated, Doc("two.txt", "alpha beta"), Doc("one.txt", "gamma"), Doc("none.txt", "delta")});
+  Result<std::unique_ptr<index::Reader>> reader = index::Reader::Open(dir_.Sub("index"));
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  const Result<AggregateResponse> relaxed =
+      Aggregate(**reader, "alpha beta gamma", SearchOptions{}, index::AggregateRequest{});
+  ASSERT_TRUE(relaxed.ok()) << relaxed.status().ToString();
+  EXPECT_EQ(relaxed->counts.total, 3u);  // as Search lists: all three words, then some
+  EXPECT_EQ(relaxed->parsed, "(alpha OR beta OR gamma)");
+  EXPECT_EQ(relaxed->counts.undated, 2u);
+  // Two words are not relaxed: one document has both.
+  const Result<AggregateResponse> strict =
+      Aggregate(**reader, "alpha beta", SearchOptions{}, index::AggregateRequest{});
+  ASSERT_TRUE(strict.ok());
+  EXPECT_EQ(strict->counts.total, 2u);
+  const Result<AggregateResponse> bad =
+      Aggregate(**reader, "alpha AND (", SearchOptions{}, index::AggregateRequest{});
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST_F(SearchTest, DoesNotRelaxWhenTenDocumentsHaveEveryWord) {
   std::vector<DocumentRecord> docs;
   for (int i = 0; i < 10; ++i) docs.push_back(Doc("all" + std::to_string(i), "alpha beta gamma"));

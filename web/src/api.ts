@@ -95,9 +95,13 @@ export interface StarredDocument {
   missing: boolean;
 }
 
+// The graphs and the timeline count the first `documents_counted` of the `total` matches (the
+// timeline's own months count them all); `documents` is the older name of documents_counted
+// in the graphs.
 export interface EntityGraph {
   total: number;
   documents: number;
+  documents_counted: number;
   nodes: { id: string; type: string; field: string; value: string; documents: number }[];
   edges: { source: string; target: string; documents: number }[];
 }
@@ -105,6 +109,7 @@ export interface EntityGraph {
 export interface EmailGraph {
   total: number;
   documents: number;
+  documents_counted: number;
   messages: number;
   nodes: { id: string; address: string; name: string; sent: number; received: number }[];
   edges: { source: string; target: string; messages: number }[];
@@ -113,6 +118,7 @@ export interface EmailGraph {
 export interface Timeline {
   total: number;
   documents: number;
+  documents_counted: number; // the matches whose mentioned dates were counted
   undated: number;
   months: { month: string; documents: number }[];
   mentioned: { month: string; documents: number; mentions: number }[];
@@ -314,13 +320,22 @@ export const api = {
     request(on ? 'PUT' : 'DELETE', `/api/documents/${encodeURIComponent(id)}/star`),
   tags: () => request<{ tags: { tag: string; documents: number }[] }>('GET', '/api/tags'),
   starred: () => request<{ documents: StarredDocument[] }>('GET', '/api/starred'),
-  entityGraph: (p: SearchParams, hits: number, types = '') =>
+  // `hits`: the matches whose entities or correspondents are counted (the server's default when
+  // undefined).
+  entityGraph: (p: SearchParams, hits?: number, types = '') =>
     request<EntityGraph>(
       'GET',
-      '/api/graph/entities?' + searchQueryString(p, types ? { hits: String(hits), types } : { hits: String(hits) }),
+      '/api/graph/entities?' +
+        searchQueryString(p, {
+          ...(hits === undefined ? {} : { hits: String(hits) }),
+          ...(types ? { types } : {}),
+        }),
     ),
-  emailGraph: (p: SearchParams, hits: number) =>
-    request<EmailGraph>('GET', '/api/graph/email?' + searchQueryString(p, { hits: String(hits) })),
+  emailGraph: (p: SearchParams, hits?: number) =>
+    request<EmailGraph>(
+      'GET',
+      '/api/graph/email?' + searchQueryString(p, hits === undefined ? {} : { hits: String(hits) }),
+    ),
   timeline: (p: SearchParams) => request<Timeline>('GET', '/api/timeline?' + searchQueryString(p)),
   retryStatus: () => request<RetryStatus>('GET', '/api/ingest/retry'),
   retryFailures: () => request<RetryStatus>('POST', '/api/ingest/retry'),

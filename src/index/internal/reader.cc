@@ -4,16 +4,20 @@
 #include <cstdio>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <set>
+#include <thread>
 #include <tuple>
 
 #include <xapian.h>
 
 #include "index/index.h"
+#include "index/internal/aggregate.h"
 #include "index/internal/minhash.h"
 #include "index/internal/occurrences.h"
 #include "index/internal/query_builder.h"
 #include "index/internal/schema.h"
+#include "index/internal/sharded_search.h"
 #include "index/internal/shards.h"
 #include "index/internal/stored.h"
 #include "index/internal/threads.h"
@@ -140,38 +144,58 @@ void CountByPrefix(const Xapian::Database& db, std::string_view prefix, std::uin
 
 class XapianReader final : public Reader {
  public:
-  explicit XapianReader(Xapian::Database db) : db_(std::move(db)) {
+  XapianReader(Xapian::Database db, std::vector<std::string> shard_paths,
+               std::uint64_t parallel_shard_documents)
+      : db_(std::move(db)),
+        shard_paths_(std::move(shard_paths)),
+        parallel_shard_documents_(parallel_shard_documents) {
     LoadLanguages();
-    // sortable_serialise never produces 0xFF first, so undated documents sort after all others.
-    oldest_first_.add_value(internal::kSlotDate, false, std::string(1, '\xff'));
+    OpenShardsApart();
   }
 
   Result<SearchResult> Search(const SearchRequest& request) override {
-    TROVE_ASSIGN_OR_RETURN(Xapian::Query query, internal::BuildQuery(request.query, languages_,
-                                                                     &db_, request.similarity));
-    if (!request.filters.empty()) {
-      QueryNode all;
-      all.kind = QueryNode::Kind::kAnd;
-      all.children = request.filters;
-      TROVE_ASSIGN_OR_RETURN(Xapian::Query filter,
-                             internal::BuildQuery(all, languages_, &db_, request.similarity));
-      query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
+    TROVE_ASSIGN_OR_RETURN(Xapian::Query query,
+                           QueryOf(request.query, request.filters, request.similarity));
+    // The page comes from every shard at once (sharded_search.h), except where a query needs
+    // the whole collection: similar: reads its document's signature from whichever shard holds
+    // it, and --collapse compares each hit with those ranked before it.
+    const bool is_sharded =
+        shards_.size() > 1 && !request.collapse && !UsesSimilar(request.query) &&
+        std::none_of(request.filters.begin(), request.filters.end(), UsesSimilar);
+    std::optional<Result<internal::ShardedPage>> page;
+    const auto match_shards = [&] {
+      page = internal::MatchShards(
+          shards_,
+          [&](Xapian::Database& db) -> Result<Xapian::Enquire> {
+            TROVE_ASSIGN_OR_RETURN(Xapian::Query q,
+                                   QueryOf(db, request.query, request.filters, request.similarity));
+            return EnquireOf(db, q, request.sort);
+          },
+          request.sort, static_cast<Xapian::doccount>(request.offset),
+          static_cast<Xapian::doccount>(request.limit),
+          static_cast<Xapian::doccount>(request.min_exact_total));
+    };
+    if (is_sharded && !request.want_facets) {
+      match_shards();
+      if (!page->ok()) return page->status();
+      SearchResult result;
+      result.total = (*page)->estimated;
+      result.is_total_exact = (*page)->lower_bound == (*page)->upper_bound;
+      TROVE_RETURN_IF_ERROR(AddHits(**page, &result));
+      return result;
     }
-    try {
-      Xapian::Enquire enquire(db_);
-      enquire.set_query(query);
-      enquire.set_weighting_scheme(Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
-      switch (request.sort) {
-        case SortOrder::kRelevance:
-          break;
-        case SortOrder::kDateNewest:
-          enquire.set_sort_by_value_then_relevance(internal::kSlotDate, true);
-          break;
-        case SortOrder::kDateOldest:
-          // Undated documents last in both orders: an empty value would sort first here.
-          enquire.set_sort_by_key_then_relevance(&oldest_first_, false);
-          break;
+    // With facets, the shards find the page while this thread counts the facets over the
+    // whole collection (the ranking must not depend on whether facets were asked for).
+    std::thread shard_thread;
+    struct Joiner {
+      std::thread& thread;
+      ~Joiner() {
+        if (thread.joinable()) thread.join();
       }
+    } joiner{shard_thread};
+    if (is_sharded) shard_thread = std::thread(match_shards);
+    try {
+      Xapian::Enquire enquire = EnquireOf(query, request.sort);
       Xapian::ValueCountMatchSpy type_spy(internal::kSlotType), lang_spy(internal::kSlotLang),
           from_spy(internal::kSlotFrom);
       YearSpy year_spy;
@@ -191,9 +215,10 @@ class XapianReader final : public Reader {
           check_at_least = static_cast<Xapian::doccount>(request.facet_sample);
         }
       }
+      const bool wants_page = !request.collapse && !is_sharded;
       const Xapian::MSet mset = enquire.get_mset(
-          static_cast<Xapian::doccount>(request.collapse ? 0 : request.offset),
-          static_cast<Xapian::doccount>(request.collapse ? 0 : request.limit), check_at_least);
+          static_cast<Xapian::doccount>(wants_page ? request.offset : 0),
+          static_cast<Xapian::doccount>(wants_page ? request.limit : 0), check_at_least);
       SearchResult result;
       result.total = mset.get_matches_estimated();
       result.is_total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
@@ -217,9 +242,25 @@ class XapianReader final : public Reader {
         entity_spy.AddTo(&result.facets, request.facet_size);
         result.entity_facet_documents = entity_spy.documents();
       }
+      if (is_sharded) {
+        shard_thread.join();
+        if (!page->ok()) return page->status();
+        TROVE_RETURN_IF_ERROR(AddHits(**page, &result));
+      }
       return result;
     } catch (const Xapian::Error& e) {
       return Status::IOError("search: " + e.get_description());
+    }
+  }
+
+  Result<AggregateResult> Aggregate(const AggregateRequest& request) override {
+    TROVE_ASSIGN_OR_RETURN(Xapian::Query query,
+                           QueryOf(request.query, request.filters, request.similarity));
+    try {
+      Xapian::Enquire enquire = EnquireOf(query, request.sort);
+      return internal::RunAggregate(db_, enquire, request);
+    } catch (const Xapian::Error& e) {
+      return Status::IOError("counting the matches: " + e.get_description());
     }
   }
 
@@ -374,7 +415,9 @@ class XapianReader final : public Reader {
   Status Reopen() override {
     try {
       db_.reopen();
+      for (Xapian::Database& shard : shards_) shard.reopen();
       LoadLanguages();
+      if (shards_.empty()) OpenShardsApart();
       return Status::Ok();
     } catch (const Xapian::Error& e) {
       return Status::IOError("reopening the index: " + e.get_description());
@@ -382,6 +425,72 @@ class XapianReader final : public Reader {
   }
 
  private:
+  // `node` with `filters` ANDed in as pure filters (no effect on scores), for the whole
+  // collection or (QueryOf(db, ...)) for one shard's database.
+  Result<Xapian::Query> QueryOf(const QueryNode& node, const std::vector<QueryNode>& filters,
+                                double similarity) const {
+    return QueryOf(db_, node, filters, similarity);
+  }
+  Result<Xapian::Query> QueryOf(const Xapian::Database& db, const QueryNode& node,
+                                const std::vector<QueryNode>& filters, double similarity) const {
+    TROVE_ASSIGN_OR_RETURN(Xapian::Query query,
+                           internal::BuildQuery(node, languages_, &db, similarity));
+    if (filters.empty()) return query;
+    QueryNode all;
+    all.kind = QueryNode::Kind::kAnd;
+    all.children = filters;
+    TROVE_ASSIGN_OR_RETURN(Xapian::Query filter,
+                           internal::BuildQuery(all, languages_, &db, similarity));
+    return Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
+  }
+
+  // An enquire for `query` ranked as searches rank, over the whole collection or (as the
+  // shards' threads call it) one shard. Throws Xapian::Error.
+  Xapian::Enquire EnquireOf(const Xapian::Query& query, SortOrder sort) {
+    return EnquireOf(db_, query, sort);
+  }
+  Xapian::Enquire EnquireOf(const Xapian::Database& db, const Xapian::Query& query,
+                            SortOrder sort) const {
+    Xapian::Enquire enquire(db);
+    enquire.set_query(query);
+    enquire.set_weighting_scheme(Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
+    switch (sort) {
+      case SortOrder::kRelevance:
+        break;
+      case SortOrder::kDateNewest:
+        enquire.set_sort_by_value_then_relevance(internal::kSlotDate, true);
+        break;
+      case SortOrder::kDateOldest: {
+        // Undated documents last in both orders: an empty value would sort first here.
+        // sortable_serialise never produces 0xFF first. A key maker of its own: the shards'
+        // threads must not share one.
+        auto* oldest_first = new Xapian::MultiValueKeyMaker;
+        oldest_first->add_value(internal::kSlotDate, false, std::string(1, '\xff'));
+        enquire.set_sort_by_key_then_relevance(oldest_first->release(), false);
+        break;
+      }
+    }
+    return enquire;
+  }
+
+  // True when `node` has a similar: filter.
+  static bool UsesSimilar(const QueryNode& node) {
+    if (node.kind == QueryNode::Kind::kFilter && node.field == "similar") return true;
+    return std::any_of(node.children.begin(), node.children.end(), UsesSimilar);
+  }
+
+  // The sharded page's documents, loaded, after those already in `result`.
+  static Status AddHits(const internal::ShardedPage& page, SearchResult* result) {
+    for (const internal::ShardHit& shard_hit : page.hits) {
+      Hit hit;
+      TROVE_ASSIGN_OR_RETURN(hit.doc, Load(shard_hit.doc));
+      hit.id = hit.doc.record.id;
+      hit.score = shard_hit.weight;
+      result->hits.push_back(std::move(hit));
+    }
+    return Status::Ok();
+  }
+
   // The page of hits once near-duplicates are folded under the best-placed one: the matches
   // are read in order, each compared with the hits kept so far.
   Result<std::vector<Hit>> CollapsedHits(Xapian::Enquire& enquire, const SearchRequest& request) {
@@ -428,6 +537,18 @@ class XapianReader final : public Reader {
     for (std::size_t i = request.offset; i < kept.size(); ++i)
       hits.push_back(std::move(kept[i].hit));
     return hits;
+  }
+
+  // Opens shards_ once the shards are large enough to be searched in parallel
+  // (ReaderOptions::parallel_shard_documents). Throws Xapian::Error.
+  void OpenShardsApart() {
+    if (shard_paths_.size() < 2 || parallel_shard_documents_ == 0) return;
+    std::vector<Xapian::Database> apart;
+    for (const std::string& path : shard_paths_) {
+      apart.emplace_back(path);
+      if (apart.back().get_doccount() < parallel_shard_documents_) return;
+    }
+    shards_ = std::move(apart);
   }
 
   void LoadLanguages() {
@@ -630,12 +751,17 @@ class XapianReader final : public Reader {
   Xapian::Database db_;
   std::vector<std::string> languages_;
   bool has_entities_ = false;  // some document has an entity term (checked at each reopen)
-  Xapian::MultiValueKeyMaker oldest_first_;
+  std::vector<std::string> shard_paths_;
+  std::uint64_t parallel_shard_documents_;
+  // The shards again, opened apart from db_ (Xapian objects are not thread-safe): the threads
+  // of a sharded search use one each. Empty until every shard holds parallel_shard_documents_.
+  std::vector<Xapian::Database> shards_;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<Reader>> Reader::Open(const std::string& index_dir) {
+Result<std::unique_ptr<Reader>> Reader::Open(const std::string& index_dir,
+                                             const ReaderOptions& options) {
   const std::vector<std::string> shards = internal::ListShards(index_dir);
   if (shards.empty())
     return Status::NotFound("no index in " + index_dir + " (run trove ingest first)");
@@ -654,7 +780,8 @@ Result<std::unique_ptr<Reader>> Reader::Open(const std::string& index_dir) {
       }
       db.add_database(shard);
     }
-    return std::unique_ptr<Reader>(std::make_unique<XapianReader>(std::move(db)));
+    return std::unique_ptr<Reader>(
+        std::make_unique<XapianReader>(std::move(db), shards, options.parallel_shard_documents));
   } catch (const Xapian::Error& e) {
     return Status::IOError("cannot open index " + index_dir + ": " + e.get_description());
   }

@@ -216,6 +216,11 @@ Result<std::unique_ptr<Writer>> Writer::Open(const std::string& index_dir, int s
   std::error_code ec;
   std::filesystem::create_directories(index_dir, ec);
   if (ec) return Status::IOError("cannot create " + index_dir + ": " + ec.message());
+  // Until this writer holds every shard's Xapian lock, no compaction may move a shard (nor
+  // may a compaction's half-moved shard be taken for a missing one and created empty).
+  TROVE_ASSIGN_OR_RETURN(internal::LayoutLock layout_lock,
+                         internal::LayoutLock::Acquire(index_dir));
+  TROVE_RETURN_IF_ERROR(internal::RecoverCompaction(index_dir));
   const std::vector<std::string> existing = internal::ListShards(index_dir);
   if (!existing.empty()) shard_count = static_cast<int>(existing.size());
   if (shard_count < 1) return Status::InvalidArgument("shard count must be at least 1");

@@ -390,25 +390,43 @@ Status OriginalRoute(Call& call) {
 }
 
 // --- Graphs and timeline of a search -----------------------------------------------------
-// They read the top hits of the search (its own parameters, `hits` of them): the documents a
-// person looks at, ranked as the results list ranks them.
+// They count the matches of the search (its own parameters) with index::Reader::Aggregate:
+// the months of the documents' own dates over every match; entities, correspondents and the
+// dates mentioned over the first `hits` matches in the search's order, as the search page's
+// facets count a sample.
 
-constexpr std::uint64_t kDefaultGraphHits = 500;
-constexpr std::uint64_t kMaxGraphHits = 2000;
+constexpr std::uint64_t kDefaultGraphHits = index::kDefaultAggregateSample;
+constexpr std::uint64_t kDefaultTimelineHits = 10'000;
+// A term list costs about 30 µs: 20,000 of them is most of a second.
+constexpr std::uint64_t kMaxAggregateHits = 20'000;
 constexpr std::uint64_t kMaxGraphNodes = 300;
 constexpr std::uint64_t kMaxGraphEdges = 2000;
-constexpr std::uint64_t kDefaultTimelineHits = 5000;
-constexpr std::uint64_t kMaxTimelineHits = 20'000;
 
-// The search of a graph or timeline: the route's query parameters, `hits` documents from the
-// first, no facets, short snippets (nobody reads them).
-Result<query::SearchResponse> TopHits(Call& call, std::uint64_t fallback, std::uint64_t max) {
+// The aggregate `wanted` of the search in the route's query parameters, the first `hits`
+// matches (default `fallback`) read for the sampled parts.
+Result<query::AggregateResponse> AggregateSearch(Call& call, index::AggregateRequest wanted,
+                                                 std::uint64_t fallback) {
   TROVE_ASSIGN_OR_RETURN(query::SearchOptions options, SearchOptionsOf(call, kMaxPageSize));
-  TROVE_ASSIGN_OR_RETURN(options.limit, Number(call, "hits", fallback, max));
-  options.offset = 0;
-  options.want_facets = false;
-  options.snippet_bytes = 16;
-  return RunSearch(call, call.Query("q"), options);
+  TROVE_ASSIGN_OR_RETURN(wanted.sample, Number(call, "hits", fallback, kMaxAggregateHits));
+  // 0 would mean every match to the index: unbounded work.
+  if (wanted.sample == 0) {
+    return Status::InvalidArgument("hits must be a number from 1 to " +
+                                   std::to_string(kMaxAggregateHits));
+  }
+  auto reader = call.services.readers.Take();
+  if (!reader.ok()) {
+    // Nothing indexed yet: nothing to count.
+    if (reader.status().code() == StatusCode::kNotFound) return query::AggregateResponse{};
+    return reader.status();
+  }
+  TROVE_RETURN_IF_ERROR((*reader)->Reopen());
+  // Every match counts, near-duplicates included (collapse does not apply).
+  auto response = query::Aggregate(**reader, call.Query("q"), options, std::move(wanted));
+  if (!response.ok()) {
+    if (response.status().code() != StatusCode::kInvalidArgument) reader->Discard();
+    return response.status();
+  }
+  return response;
 }
 
 // The entity types a graph shows: `types` (comma-separated EntityMention types), by default
@@ -440,230 +458,101 @@ std::string FieldOfType(const std::string& type) {
   return type;
 }
 
-// The heaviest edges, at most `max`, as JSON.
-Json HeaviestEdges(std::map<std::pair<std::size_t, std::size_t>, std::uint64_t> weights,
-                   const std::vector<std::string>& node_ids, std::uint64_t max) {
-  std::vector<std::pair<std::pair<std::size_t, std::size_t>, std::uint64_t>> edges(weights.begin(),
-                                                                                   weights.end());
-  std::stable_sort(edges.begin(), edges.end(),
-                   [](const auto& a, const auto& b) { return a.second > b.second; });
-  if (edges.size() > max) edges.resize(max);
+// Links as JSON, at most `max` (they come heaviest first), between the nodes `node_ids`.
+Json LinksJson(const std::vector<index::AggregateLink>& links,
+               const std::vector<std::string>& node_ids, const char* weight_name,
+               std::uint64_t max) {
   Json out = Json::array();
-  for (const auto& [pair, weight] : edges) {
-    out.push_back({{"source", node_ids[pair.first]},
-                   {"target", node_ids[pair.second]},
-                   {"documents", weight}});
+  for (const index::AggregateLink& link : links) {
+    if (out.size() >= max) break;
+    out.push_back({{"source", node_ids.at(link.source)},
+                   {"target", node_ids.at(link.target)},
+                   {weight_name, link.documents}});
   }
   return out;
 }
 
-// GET /api/graph/entities: entities of the top hits by documents, and how often each pair is
-// mentioned in the same document.
+// GET /api/graph/entities: the entities of the search's matches by documents, and how often
+// each pair is mentioned in the same document.
 Status EntityGraphRoute(Call& call) {
   TROVE_ASSIGN_OR_RETURN(std::set<std::string> types, GraphTypes(call));
-  TROVE_ASSIGN_OR_RETURN(std::uint64_t max_nodes, Number(call, "nodes", 50, kMaxGraphNodes));
-  TROVE_ASSIGN_OR_RETURN(std::vector<EntityRule> rules, [&]() -> Result<std::vector<EntityRule>> {
-    TROVE_ASSIGN_OR_RETURN(auto store, call.services.stores.Take());
-    return store->ListEntityRules();
-  }());
-  const index::EntityRules curation(rules);
-  TROVE_ASSIGN_OR_RETURN(query::SearchResponse response,
-                         TopHits(call, kDefaultGraphHits, kMaxGraphHits));
-  using Key = std::pair<std::string, std::string>;  // type, key after curation
-  struct Node {
-    std::string value;
-    std::uint64_t documents = 0;
-  };
-  std::map<Key, Node> nodes;
-  std::vector<std::vector<Key>> per_document;
-  for (const query::SearchHit& hit : response.hits) {
-    std::set<Key> seen;
-    for (const EntityMention& m : hit.hit.doc.record.entities) {
-      if (!types.contains(m.type)) continue;
-      const std::string key = index::EntityKey(m.value);
-      const std::optional<std::string> resolved = curation.Resolve(m.type, key);
-      if (!resolved || resolved->empty()) continue;
-      Key id{m.type, *resolved};
-      if (!seen.insert(id).second) continue;
-      Node& node = nodes[id];
-      if (node.value.empty() || key == *resolved) node.value = m.value;
-      ++node.documents;
-    }
-    per_document.emplace_back(seen.begin(), seen.end());
-  }
-  std::vector<std::pair<Key, Node>> ranked(nodes.begin(), nodes.end());
-  std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
-    return a.second.documents > b.second.documents;
-  });
-  if (ranked.size() > max_nodes) ranked.resize(max_nodes);
-  std::map<Key, std::size_t> index_of;
+  index::AggregateRequest wanted;
+  TROVE_ASSIGN_OR_RETURN(wanted.max_entities, Number(call, "nodes", 50, kMaxGraphNodes));
+  wanted.entity_types.assign(types.begin(), types.end());
+  TROVE_ASSIGN_OR_RETURN(query::AggregateResponse aggregated,
+                         AggregateSearch(call, std::move(wanted), kDefaultGraphHits));
+  const index::AggregateResult& counts = aggregated.counts;
   std::vector<std::string> node_ids;
-  Json node_list = Json::array();
-  for (auto& [key, node] : ranked) {
-    std::string name = curation.NewName(key.first, key.second);
-    if (name.empty()) name = node.value;
-    const std::string id = key.first + ":" + key.second;
-    index_of[key] = node_ids.size();
-    node_ids.push_back(id);
-    node_list.push_back({{"id", id},
-                         {"type", key.first},
-                         {"field", FieldOfType(key.first)},
-                         {"value", name},
-                         {"documents", node.documents}});
+  Json nodes = Json::array();
+  for (const index::EntityCount& entity : counts.entities) {
+    node_ids.push_back(entity.type + ":" + entity.key);
+    nodes.push_back({{"id", node_ids.back()},
+                     {"type", entity.type},
+                     {"field", FieldOfType(entity.type)},
+                     {"value", entity.value},
+                     {"documents", entity.documents}});
   }
-  std::map<std::pair<std::size_t, std::size_t>, std::uint64_t> weights;
-  for (const std::vector<Key>& keys : per_document) {
-    std::vector<std::size_t> present;
-    for (const Key& k : keys) {
-      if (auto it = index_of.find(k); it != index_of.end()) present.push_back(it->second);
-    }
-    std::sort(present.begin(), present.end());
-    for (std::size_t a = 0; a < present.size(); ++a) {
-      for (std::size_t b = a + 1; b < present.size(); ++b) ++weights[{present[a], present[b]}];
-    }
-  }
-  call.Send({{"total", response.total},
-             {"documents", response.hits.size()},
-             {"query", response.parsed},
-             {"nodes", std::move(node_list)},
-             {"edges", HeaviestEdges(std::move(weights), node_ids, kMaxGraphEdges)}});
+  call.Send({{"total", aggregated.counts.total},
+             {"documents_counted", counts.documents_counted},
+             {"documents", counts.documents_counted},  // its name before documents_counted
+             {"query", aggregated.parsed},
+             {"nodes", std::move(nodes)},
+             {"edges", LinksJson(counts.entity_links, node_ids, "documents", kMaxGraphEdges)}});
   return Status::Ok();
 }
 
-// "Jane Doe <Jane@Example.org>" -> {"jane@example.org", "Jane Doe"}; a bare name stays itself.
-std::pair<std::string, std::string> AddressOf(const std::string& header) {
-  const std::size_t open = header.rfind('<');
-  const std::size_t close = header.rfind('>');
-  std::string address = header, name;
-  if (open != std::string::npos && close != std::string::npos && close > open) {
-    address = header.substr(open + 1, close - open - 1);
-    name = header.substr(0, open);
-    while (!name.empty() && name.back() == ' ') name.pop_back();
-  }
-  if (address.find('@') != std::string::npos) {
-    for (char& c : address) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return {address, name};
-}
-
-// GET /api/graph/email: who wrote to whom (From -> To and Cc) among the top hits.
+// GET /api/graph/email: who wrote to whom (From -> To and Cc) among the search's matches.
 Status EmailGraphRoute(Call& call) {
-  TROVE_ASSIGN_OR_RETURN(std::uint64_t max_nodes, Number(call, "nodes", 100, kMaxGraphNodes));
-  TROVE_ASSIGN_OR_RETURN(query::SearchResponse response,
-                         TopHits(call, kDefaultGraphHits, kMaxGraphHits));
-  struct Node {
-    std::string name;
-    std::uint64_t sent = 0, received = 0;
-  };
-  std::map<std::string, Node> nodes;
-  std::map<std::pair<std::string, std::string>, std::uint64_t> pairs;
-  std::uint64_t messages = 0;
-  for (const query::SearchHit& hit : response.hits) {
-    const Extraction& e = hit.hit.doc.record.extraction;
-    if (e.from.empty() || (e.to.empty() && e.cc.empty())) continue;
-    ++messages;
-    std::set<std::string> senders, recipients;
-    for (const std::string& f : e.from) {
-      auto [address, name] = AddressOf(f);
-      if (address.empty()) continue;
-      Node& node = nodes[address];
-      if (node.name.empty()) node.name = name;
-      if (senders.insert(address).second) ++node.sent;
-    }
-    for (const auto* list : {&e.to, &e.cc}) {
-      for (const std::string& r : *list) {
-        auto [address, name] = AddressOf(r);
-        if (address.empty()) continue;
-        Node& node = nodes[address];
-        if (node.name.empty()) node.name = name;
-        if (recipients.insert(address).second) ++node.received;
-      }
-    }
-    for (const std::string& from : senders) {
-      for (const std::string& to : recipients) {
-        if (from != to) ++pairs[{from, to}];
-      }
-    }
-  }
-  std::vector<std::pair<std::string, Node>> ranked(nodes.begin(), nodes.end());
-  std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
-    return a.second.sent + a.second.received > b.second.sent + b.second.received;
-  });
-  if (ranked.size() > max_nodes) ranked.resize(max_nodes);
-  std::map<std::string, std::size_t> index_of;
+  index::AggregateRequest wanted;
+  TROVE_ASSIGN_OR_RETURN(wanted.max_correspondents, Number(call, "nodes", 100, kMaxGraphNodes));
+  wanted.want_correspondents = true;
+  TROVE_ASSIGN_OR_RETURN(query::AggregateResponse aggregated,
+                         AggregateSearch(call, std::move(wanted), kDefaultGraphHits));
+  const index::AggregateResult& counts = aggregated.counts;
   std::vector<std::string> node_ids;
-  Json node_list = Json::array();
-  for (const auto& [address, node] : ranked) {
-    index_of[address] = node_ids.size();
-    node_ids.push_back(address);
-    node_list.push_back({{"id", address},
-                         {"address", address},
-                         {"name", node.name},
-                         {"sent", node.sent},
-                         {"received", node.received}});
+  Json nodes = Json::array();
+  for (const index::Correspondent& correspondent : counts.correspondents) {
+    node_ids.push_back(correspondent.address);
+    nodes.push_back({{"id", correspondent.address},
+                     {"address", correspondent.address},
+                     {"name", correspondent.name},
+                     {"sent", correspondent.sent},
+                     {"received", correspondent.received}});
   }
-  std::map<std::pair<std::size_t, std::size_t>, std::uint64_t> weights;
-  for (const auto& [pair, count] : pairs) {
-    auto from = index_of.find(pair.first);
-    auto to = index_of.find(pair.second);
-    if (from != index_of.end() && to != index_of.end()) weights[{from->second, to->second}] = count;
-  }
-  Json edges = HeaviestEdges(std::move(weights), node_ids, kMaxGraphEdges);
-  for (Json& edge : edges) {
-    edge["messages"] = edge["documents"];
-    edge.erase("documents");
-  }
-  call.Send({{"total", response.total},
-             {"documents", response.hits.size()},
-             {"messages", messages},
-             {"query", response.parsed},
-             {"nodes", std::move(node_list)},
-             {"edges", std::move(edges)}});
+  call.Send({{"total", aggregated.counts.total},
+             {"documents_counted", counts.documents_counted},
+             {"documents", counts.documents_counted},  // its name before documents_counted
+             {"messages", counts.messages},
+             {"query", aggregated.parsed},
+             {"nodes", std::move(nodes)},
+             {"edges", LinksJson(counts.correspondence, node_ids, "messages", kMaxGraphEdges)}});
   return Status::Ok();
 }
 
-// GET /api/timeline: the top hits by the month of their own date, and the dates their text
-// mentions by month.
+// GET /api/timeline: the search's matches by the month of their own date (all of them), and
+// the dates their text mentions by month (the first `hits`).
 Status TimelineRoute(Call& call) {
-  TROVE_ASSIGN_OR_RETURN(query::SearchResponse response,
-                         TopHits(call, kDefaultTimelineHits, kMaxTimelineHits));
-  std::map<std::string, std::uint64_t> by_month;
-  struct Mentioned {
-    std::uint64_t documents = 0, mentions = 0;
-  };
-  std::map<std::string, Mentioned> mentioned;
-  std::uint64_t undated = 0;
-  for (const query::SearchHit& hit : response.hits) {
-    const DocumentRecord& record = hit.hit.doc.record;
-    const std::string date = IsoDate(record.extraction.date);
-    if (date.size() >= 7) {
-      ++by_month[date.substr(0, 7)];
-    } else {
-      ++undated;
-    }
-    std::set<std::string> months;
-    for (const EntityMention& m : record.entities) {
-      // Mentioned dates are normalised as YYYY-MM-DD.
-      if (m.type != "date" || m.value.size() < 7 || m.value[4] != '-') continue;
-      const std::string month = m.value.substr(0, 7);
-      ++mentioned[month].mentions;
-      if (months.insert(month).second) ++mentioned[month].documents;
-    }
-  }
+  index::AggregateRequest wanted;
+  wanted.want_mentioned_months = true;
+  TROVE_ASSIGN_OR_RETURN(query::AggregateResponse aggregated,
+                         AggregateSearch(call, std::move(wanted), kDefaultTimelineHits));
+  const index::AggregateResult& counts = aggregated.counts;
   Json months = Json::array();
-  for (const auto& [month, count] : by_month) {
-    months.push_back({{"month", month}, {"documents", count}});
+  for (const index::MonthCount& month : counts.months) {
+    months.push_back({{"month", month.month}, {"documents", month.documents}});
   }
-  Json mentions = Json::array();
-  for (const auto& [month, m] : mentioned) {
-    mentions.push_back({{"month", month}, {"documents", m.documents}, {"mentions", m.mentions}});
+  Json mentioned = Json::array();
+  for (const index::MonthCount& month : counts.mentioned_months) {
+    mentioned.push_back(
+        {{"month", month.month}, {"documents", month.documents}, {"mentions", month.mentions}});
   }
-  call.Send({{"total", response.total},
-             {"documents", response.hits.size()},
-             {"undated", undated},
-             {"query", response.parsed},
+  call.Send({{"total", aggregated.counts.total},
+             {"documents", counts.total},  // `months` and `undated` count every match
+             {"documents_counted", counts.documents_counted},  // what `mentioned` counts
+             {"undated", counts.undated},
+             {"query", aggregated.parsed},
              {"months", std::move(months)},
-             {"mentioned", std::move(mentions)}});
+             {"mentioned", std::move(mentioned)}});
   return Status::Ok();
 }
 
@@ -1238,15 +1127,15 @@ std::vector<Route> ApiRoutes() {
       Make("POST", "/api/search/batch", reader, "document counts for many queries", BatchRoute),
       Make("GET", "/api/export", reader, "search results as CSV or JSON", ExportRoute),
       Make("GET", "/api/graph/entities", reader,
-           "co-mention graph of the entities in a search's top hits", EntityGraphRoute),
-      Make("GET", "/api/graph/email", reader, "who wrote to whom in a search's top hits",
+           "co-mention graph of the entities in a search's first matches", EntityGraphRoute),
+      Make("GET", "/api/graph/email", reader, "who wrote to whom in a search's first matches",
            EmailGraphRoute),
       Make("POST", "/api/export/zip", reader, "selected originals as one zip", ZipExportRoute),
       Make("GET", "/api/ingest/retry", reader, "the retry of failures started here, if any",
            RetryStatusRoute),
       Make("POST", "/api/ingest/retry", editor, "start `trove ingest --retry-failed`", RetryRoute),
       Make("GET", "/api/timeline", reader,
-           "a search's top hits by month, and the dates they mention", TimelineRoute),
+           "a search's matches by month, and the dates the first mention", TimelineRoute),
       Make("GET", "/api/documents/{id}", reader, "a document: metadata, text, spans, children",
            DocumentRoute),
       Make("GET", "/api/documents/{id}/original", reader, "the original file, as an attachment",

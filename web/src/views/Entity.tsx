@@ -27,7 +27,7 @@ export function EntityPage({ params }: { params: URLSearchParams }) {
       .catch(fail);
     setGraph(null);
     api
-      .entityGraph({ q: query, filters: [], sort: 'relevance', offset: 0, limit: 0, exact: false }, 500, 'person,org,place,email')
+      .entityGraph({ q: query, filters: [], sort: 'relevance', offset: 0, limit: 0, exact: false }, undefined, 'person,org,place,email')
       .then((g) => live && setGraph(g))
       .catch(fail);
     api
@@ -63,8 +63,9 @@ export function EntityPage({ params }: { params: URLSearchParams }) {
         <section data-testid="entity-graph">
           <h2>Co-mentions</h2>
           <p class="muted">
-            What the first {graph.documents.toLocaleString()} documents mentioning it also mention; click a node or a
-            link for the documents.
+            What the {graph.documents_counted < graph.total ? `first ${graph.documents_counted.toLocaleString()} of the ` : ''}
+            {graph.total.toLocaleString()} documents mentioning it also mention; click a node or a link for the
+            documents.
           </p>
           <GraphCanvas
             nodes={graphParts!.nodes}

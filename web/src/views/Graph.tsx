@@ -248,14 +248,24 @@ function emailGraphParts(p: SearchParams, graph: EmailGraph): { nodes: GraphNode
   };
 }
 
-const kDefaultHits = 500;
+// The most matches a graph may count (the API's limit for `hits`).
+const kMaxHits = 20000;
 
-// /graph?kind=entities|email&q=&f=...: a graph of the search in the URL.
+// "Counts over the first 5,000 of 120,000 matches" when a sample was counted.
+export function countedOver(counted: number, total: number): string {
+  return counted < total
+    ? `Counts over the first ${counted.toLocaleString()} of ${total.toLocaleString()} matches`
+    : `Counts over all ${total.toLocaleString()} matches`;
+}
+
+// /graph?kind=entities|email&q=&f=...[&hits=N]: a graph of the search in the URL, counted over
+// its first `hits` matches (the server's default without it).
 export function GraphPage({ params: url }: { params: URLSearchParams }) {
   const params = paramsOf(url);
   const kind = url.get('kind') === 'email' ? 'email' : 'entities';
-  const hits = Math.min(2000, Math.max(1, Number(url.get('hits') ?? kDefaultHits) || kDefaultHits));
-  const key = searchUrl(params) + `&kind=${kind}&hits=${hits}`;
+  const asked = Number(url.get('hits') ?? '');
+  const hits = url.get('hits') && asked > 0 ? Math.min(kMaxHits, Math.floor(asked)) : undefined;
+  const key = searchUrl(params) + `&kind=${kind}&hits=${hits ?? ''}`;
   const [parts, setParts] = useState<{ nodes: GraphNode[]; edges: GraphEdge[] } | null>(null);
   const [info, setInfo] = useState('');
   const [error, setError] = useState('');
@@ -267,12 +277,12 @@ export function GraphPage({ params: url }: { params: URLSearchParams }) {
         ? api.emailGraph(params, hits).then((g) => {
             if (!live) return;
             setParts(emailGraphParts(params, g));
-            setInfo(`${g.messages.toLocaleString()} messages among the first ${g.documents.toLocaleString()} of ${g.total.toLocaleString()} results`);
+            setInfo(`${g.messages.toLocaleString()} messages. ${countedOver(g.documents_counted, g.total)}`);
           })
         : api.entityGraph(params, hits).then((g) => {
             if (!live) return;
             setParts(entityGraphParts(params, g));
-            setInfo(`entities of the first ${g.documents.toLocaleString()} of ${g.total.toLocaleString()} results`);
+            setInfo(countedOver(g.documents_counted, g.total));
           });
     load.then(() => live && setError('')).catch((e) => live && setError(e instanceof ApiError ? e.message : String(e)));
     return () => {

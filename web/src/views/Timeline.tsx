@@ -128,9 +128,12 @@ export function TimelinePage({ params: url }: { params: URLSearchParams }) {
       {data && (
         <>
           <p class="muted" data-testid="timeline-info">
-            The first {data.documents.toLocaleString()} of {data.total.toLocaleString()} results
-            {data.undated > 0 ? `; ${data.undated.toLocaleString()} have no date of their own` : ''}. Click a month to
-            narrow the search to it.
+            {data.total.toLocaleString()} results
+            {data.undated > 0 ? `; ${data.undated.toLocaleString()} have no date of their own` : ''}.
+            {data.documents_counted < data.total
+              ? ` Dates mentioned: counts over the first ${data.documents_counted.toLocaleString()} of ${data.total.toLocaleString()} matches.`
+              : ''}{' '}
+            Click a month to narrow the search to it.
           </p>
           <Bars
             title="Documents by their date"
