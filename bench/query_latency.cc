@@ -3,6 +3,7 @@
 // beside the peers' figures (shared/bench/README.md).
 //
 //   bench_query_latency --index DIR/index --queries queries.tsv [--per-query FILE] [--passes N]
+//                       [--parallel-shard-documents N]
 //
 // Each kind becomes a trove query: term "w"; and "w1 w2" (trove's default is AND); or
 // "w1 OR w2"; phrase "\"w1 w2\""; filter "w date:YYYY-MM-DD..YYYY-MM-DD".
@@ -11,6 +12,7 @@
 //           of the CLI or API waits for);
 //   index   query::Parse + index::Reader::Search: the same without snippets.
 // With --passes N > 1 the timed pass is repeated and every pass's latencies are pooled.
+// --parallel-shard-documents sets index::ReaderOptions (0: shards searched one after the other).
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -72,13 +74,13 @@ struct Sample {
 };
 
 int Run(const std::string& index_dir, const std::string& queries_path, const std::string& per_query_path,
-        int passes) {
+        int passes, const index::ReaderOptions& options) {
   const std::vector<CorpusQuery> queries = ReadQueries(queries_path);
   if (queries.empty()) {
     std::fprintf(stderr, "no queries in %s\n", queries_path.c_str());
     return 1;
   }
-  auto reader = index::Reader::Open(index_dir);
+  auto reader = index::Reader::Open(index_dir, options);
   if (!reader.ok()) {
     std::fprintf(stderr, "%s\n", reader.status().ToString().c_str());
     return 1;
@@ -191,6 +193,7 @@ int Run(const std::string& index_dir, const std::string& queries_path, const std
 int main(int argc, char** argv) {
   std::string index_dir, queries, per_query;
   int passes = 1;
+  trove::index::ReaderOptions options;
   for (int arg_idx = 1; arg_idx + 1 < argc; arg_idx += 2) {
     const std::string arg = argv[arg_idx];
     if (arg == "--index") {
@@ -201,15 +204,18 @@ int main(int argc, char** argv) {
       per_query = argv[arg_idx + 1];
     } else if (arg == "--passes") {
       passes = std::max(1, std::stoi(argv[arg_idx + 1]));
+    } else if (arg == "--parallel-shard-documents") {
+      options.parallel_shard_documents = std::stoull(argv[arg_idx + 1]);
     } else {
       index_dir.clear();
       break;
     }
   }
   if (index_dir.empty() || queries.empty()) {
-    std::fprintf(stderr, "usage: %s --index DIR/index --queries queries.tsv [--per-query FILE] [--passes N]\n",
+    std::fprintf(stderr, "usage: %s --index DIR/index --queries queries.tsv [--per-query FILE] [--passes N] "
+                 "[--parallel-shard-documents N]\n",
                  argv[0]);
     return 2;
   }
-  return trove::bench::Run(index_dir, queries, per_query, passes);
+  return trove::bench::Run(index_dir, queries, per_query, passes, options);
 }
