@@ -833,8 +833,11 @@ int HardNegatives(const std::string& root, const std::vector<Pair>& positives, s
       "\nnegatives called duplicates (share of the category), and precision = positives found / "
       "(positives found + these):\n\n| similarity >= | positives found |");
   for (Category category : kCategories) std::printf(" %s |", CategoryName(category));
-  std::printf(" all hard |\n|---|---|");
-  for (std::size_t idx = 0; idx <= kCategoryCount; ++idx) std::printf("---|");
+  // trove's similar: and --collapse never pair a reply with the message it answers (index/
+  // internal/similar.h): the reply category is exactly those pairs, so the last column is what
+  // a user meets.
+  std::printf(" all hard | all hard, reply links honoured |\n|---|---|");
+  for (std::size_t idx = 0; idx <= kCategoryCount + 1; ++idx) std::printf("---|");
   std::printf("\n");
   for (double threshold : kHardThresholds) {
     std::size_t found_positives = 0, positive_count = 0;
@@ -862,7 +865,13 @@ int HardNegatives(const std::string& root, const std::vector<Pair>& positives, s
       std::printf(" %zu (%.2f%%) %.4f |", called[slot],
                   total[slot] == 0 ? 0.0 : 100.0 * called[slot] / total[slot], precision);
     }
-    std::printf("\n");
+    const std::size_t honoured =
+        called[kCategoryCount] - called[static_cast<std::size_t>(Category::kReply)];
+    std::printf(" %zu %.4f |\n", honoured,
+                found_positives + honoured == 0
+                    ? 1.0
+                    : static_cast<double>(found_positives) /
+                          static_cast<double>(found_positives + honoured));
   }
 
   if (!pairs_path.empty()) {

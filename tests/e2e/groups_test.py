@@ -105,7 +105,9 @@ class Threads(unittest.TestCase):
 class NearDuplicates(unittest.TestCase):
     """Real messages, and copies of one of them made by stated rules: a copy from another mailbox
     (other headers, a signature added), a forward that quotes it with '> ', and its first half
-    alone (about half of its shingles shared: below the default similarity)."""
+    alone (about half of its shingles shared: below the default similarity); and a reply that
+    quotes it whole (In-Reply-To naming it), which shares nearly every shingle but is a message
+    of its own."""
 
     ORIGINAL = "easy-ham-1/00450.72b1e6931947f5bfcc7c116431e2a093.txt"
     OTHERS = ["easy-ham-1/00003.860e3c3cee1b42ead714c5c874fe25f7.txt",
@@ -118,10 +120,12 @@ class NearDuplicates(unittest.TestCase):
         os.makedirs(dump)
         cls.paths = extract(set([cls.ORIGINAL] + cls.OTHERS), dump)
         with open(cls.paths[cls.ORIGINAL], "rb") as f:
-            _, _, body = f.read().partition(b"\n\n")
+            head, _, body = f.read().partition(b"\n\n")
+        message_id = re.search(rb"^Message-Id:\s*(<[^>]+>)", head, re.M | re.I).group(1)
         cls.copy = os.path.join(dump, "copy.eml")
         with open(cls.copy, "wb") as f:
             f.write(b"From: Records <records@example.org>\nSubject: for the file\n"
+                    b"Message-ID: " + message_id + b"\n"  # a copy keeps its Message-ID
                     b"Date: Mon, 3 Mar 2003 10:00:00 +0000\n\n" + body +
                     b"\n--\nRecords office, third floor\n")
         cls.forward = os.path.join(dump, "forward.eml")
@@ -130,14 +134,21 @@ class NearDuplicates(unittest.TestCase):
             f.write(b"From: Jane Roe <jane@example.org>\nSubject: Fwd: bliss\n"
                     b"Date: Tue, 4 Mar 2003 10:00:00 +0000\n\nFYI, see below.\n\n"
                     b"---------- Forwarded message ---------\n" + quoted + b"\n")
+        replies = os.path.join(cls.tmp, "replies")
+        os.makedirs(replies)
+        cls.reply = os.path.join(replies, "reply.eml")
+        with open(cls.reply, "wb") as f:
+            f.write(b"From: Jane Roe <jane@example.org>\nSubject: Re: bliss\nIn-Reply-To: " +
+                    message_id + b"\nDate: Wed, 5 Mar 2003 10:00:00 +0000\n\n"
+                    b"Agreed, every word.\n\n" + quoted + b"\n")
         cls.half = os.path.join(dump, "half.eml")
         with open(cls.half, "wb") as f:
             f.write(b"From: Records <records@example.org>\nSubject: part\n\n" +
                     body[:len(body) // 2])
         cls.collection = os.path.join(cls.tmp, "collection")
-        run("ingest", "--collection", cls.collection, dump)
+        run("ingest", "--collection", cls.collection, dump, replies)
         cls.ids = {}
-        for path in list(cls.paths.values()) + [cls.copy, cls.forward, cls.half]:
+        for path in list(cls.paths.values()) + [cls.copy, cls.forward, cls.reply, cls.half]:
             hits = run_json("search", "--collection", cls.collection, "--limit", "10",
                             'path:"%s"' % os.path.basename(path))["hits"]
             cls.ids[path] = [h["id"] for h in hits if h["path"] == path][0]
@@ -150,7 +161,11 @@ class NearDuplicates(unittest.TestCase):
         original = self.ids[self.paths[self.ORIGINAL]]
         out = run_json("search", "--collection", self.collection, "similar:" + original)
         found = {h["id"]: h["score"] for h in out["hits"]}
+        # Not the reply: it answers the original (its own similarity is over 0.8).
         self.assertEqual(set(found), {self.ids[self.copy], self.ids[self.forward]})
+        # Nor, from the reply, the original or its copy (which keeps the original's Message-ID).
+        reply = run_json("search", "--collection", self.collection, "similar:" + self.ids[self.reply])
+        self.assertEqual([h["id"] for h in reply["hits"]], [self.ids[self.forward]])
         for score in found.values():
             self.assertGreaterEqual(score, 0.6)
             self.assertLessEqual(score, 1.0)
@@ -187,6 +202,17 @@ class NearDuplicates(unittest.TestCase):
         second = run_json("search", "--collection", self.collection, "--limit", "1", "--offset",
                           "1", "--collapse", "path:dump")["hits"]
         self.assertEqual([h["id"] for h in second], [hits[1]["id"]])
+
+    def test_collapse_keeps_a_reply_apart_from_the_message_it_answers(self):
+        group = {self.ids[self.paths[self.ORIGINAL]], self.ids[self.copy], self.ids[self.forward],
+                 self.ids[self.reply]}
+        hits = run_json("search", "--collection", self.collection, "--limit", "100",
+                        "--collapse", "bliss OR path:dump OR path:replies")["hits"]
+        shown = [h for h in hits if h["id"] in group]
+        # Whichever comes first, the reply heads a group of its own or joins the forward (which
+        # names no message), and the original and its copy are together elsewhere: two groups.
+        self.assertEqual(len(shown), 2, shown)
+        self.assertEqual(sum(h["collapsed"] for h in shown), 2)
 
     def test_unrelated_messages_have_none(self):
         other = self.ids[self.paths[self.OTHERS[0]]]

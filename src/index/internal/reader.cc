@@ -19,6 +19,7 @@
 #include "index/internal/schema.h"
 #include "index/internal/sharded_search.h"
 #include "index/internal/shards.h"
+#include "index/internal/similar.h"
 #include "index/internal/stored.h"
 #include "index/internal/threads.h"
 
@@ -496,6 +497,10 @@ class XapianReader final : public Reader {
   Result<std::vector<Hit>> CollapsedHits(Xapian::Enquire& enquire, const SearchRequest& request) {
     struct Kept {
       std::optional<internal::Signature> signature;
+      Xapian::Document doc;
+      // Read when first needed, then every folded member's links added: a reply is not folded
+      // into a group that holds the message it answers.
+      std::optional<internal::ReplyLinks> links;
       Hit hit;  // loaded only when on the page
     };
     std::vector<Kept> kept;
@@ -509,21 +514,29 @@ class XapianReader final : public Reader {
         std::optional<internal::Signature> signature =
             internal::DecodeSignature(doc.get_value(internal::kSlotSignature));
         Kept* host = nullptr;
+        std::optional<internal::ReplyLinks> links;
         if (signature) {
           for (Kept& k : kept) {
-            if (k.signature &&
-                internal::Similarity(*k.signature, *signature) >= request.similarity) {
-              host = &k;
-              break;
+            if (!k.signature ||
+                internal::Similarity(*k.signature, *signature) < request.similarity) {
+              continue;
             }
+            // A reply is not folded under the message it answers (similar.h).
+            if (!links) links = internal::ReplyLinksOf(doc);
+            if (!k.links) k.links = internal::ReplyLinksOf(k.doc);
+            if (internal::AreReplyLinked(*k.links, *links)) continue;
+            host = &k;
+            break;
           }
         }
         if (host != nullptr) {
           ++host->hit.collapsed;
+          for (std::string& id : links->ids) host->links->ids.push_back(std::move(id));
+          for (std::string& id : links->answers) host->links->answers.push_back(std::move(id));
           continue;
         }
         if (kept.size() >= wanted) break;
-        Kept k{std::move(signature), Hit{}};
+        Kept k{std::move(signature), doc, std::move(links), Hit{}};
         if (kept.size() >= request.offset) {
           TROVE_ASSIGN_OR_RETURN(k.hit.doc, Load(doc));
           k.hit.id = k.hit.doc.record.id;

@@ -1,6 +1,7 @@
 #include "index/internal/similar.h"
 
 #include <algorithm>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -14,16 +15,28 @@ namespace {
 // estimated similarity. Xapian calls init() once per shard, with shard-local docids.
 class SimilarSource final : public Xapian::PostingSource {
  public:
-  SimilarSource(const Signature& target, std::string self_term, double threshold)
-      : target_(target), self_term_(std::move(self_term)), threshold_(threshold) {}
+  // `linked_terms`: the terms of the documents to leave out besides itself (replies to it, the
+  // messages it answers).
+  SimilarSource(const Signature& target, std::string self_term,
+                std::vector<std::string> linked_terms, double threshold)
+      : target_(target),
+        self_term_(std::move(self_term)),
+        linked_terms_(std::move(linked_terms)),
+        threshold_(threshold) {}
 
   void init(const Xapian::Database& db) override {
     matches_.clear();
     at_ = 0;
     started_ = false;
-    Xapian::docid self = 0;
-    auto self_it = db.postlist_begin(self_term_);
-    if (self_it != db.postlist_end(self_term_)) self = *self_it;
+    std::vector<Xapian::docid> left_out;
+    const auto leave_out = [&](const std::string& term) {
+      for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
+        left_out.push_back(*p);
+      }
+    };
+    leave_out(self_term_);
+    for (const std::string& term : linked_terms_) leave_out(term);
+    std::sort(left_out.begin(), left_out.end());
     std::vector<Xapian::docid> candidates;
     for (const std::string& key : BandKeys(target_)) {
       const std::string term = Term(kPrefixBand, key);
@@ -34,7 +47,7 @@ class SimilarSource final : public Xapian::PostingSource {
     std::sort(candidates.begin(), candidates.end());
     candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
     for (Xapian::docid docid : candidates) {
-      if (docid == self) continue;
+      if (std::binary_search(left_out.begin(), left_out.end(), docid)) continue;
       const std::optional<Signature> other = DecodeSignature(
           db.get_document(docid, Xapian::DOC_ASSUME_VALID).get_value(kSlotSignature));
       if (!other) continue;
@@ -70,30 +83,64 @@ class SimilarSource final : public Xapian::PostingSource {
   double get_weight() const override { return matches_[at_].second; }
 
   Xapian::PostingSource* clone() const override {
-    return new SimilarSource(target_, self_term_, threshold_);
+    return new SimilarSource(target_, self_term_, linked_terms_, threshold_);
   }
   std::string get_description() const override { return "SimilarSource"; }
 
  private:
   Signature target_;
   std::string self_term_;
+  std::vector<std::string> linked_terms_;
   double threshold_;
   std::vector<std::pair<Xapian::docid, double>> matches_;
   std::size_t at_ = 0;
   bool started_ = false;
 };
 
+// The suffixes of `doc`'s terms with `prefix`.
+std::vector<std::string> Suffixes(const Xapian::Document& doc, std::string_view prefix) {
+  std::vector<std::string> out;
+  Xapian::TermIterator t = doc.termlist_begin();
+  t.skip_to(std::string(prefix));
+  for (; t != doc.termlist_end(); ++t) {
+    const std::string term = *t;
+    if (term.compare(0, prefix.size(), prefix) != 0) break;
+    out.push_back(term.substr(prefix.size()));
+  }
+  return out;
+}
+
 }  // namespace
+
+ReplyLinks ReplyLinksOf(const Xapian::Document& doc) {
+  ReplyLinks links;
+  links.ids = Suffixes(doc, kPrefixMessageId);
+  links.answers = Suffixes(doc, kPrefixReference);
+  return links;
+}
+
+bool AreReplyLinked(const ReplyLinks& a, const ReplyLinks& b) {
+  const auto answers = [](const ReplyLinks& reply, const ReplyLinks& original) {
+    return std::any_of(original.ids.begin(), original.ids.end(), [&](const std::string& id) {
+      return std::find(reply.answers.begin(), reply.answers.end(), id) != reply.answers.end();
+    });
+  };
+  return answers(a, b) || answers(b, a);
+}
 
 Result<Xapian::Query> SimilarQuery(const Xapian::Database& db, const std::string& id,
                                    double threshold) {
   const std::string self_term = Term(kPrefixId, id);
   auto it = db.postlist_begin(self_term);
   if (it == db.postlist_end(self_term)) return Status::NotFound("similar: no document " + id);
-  const std::optional<Signature> target =
-      DecodeSignature(db.get_document(*it).get_value(kSlotSignature));
+  const Xapian::Document doc = db.get_document(*it);
+  const std::optional<Signature> target = DecodeSignature(doc.get_value(kSlotSignature));
   if (!target) return Xapian::Query::MatchNothing;
-  auto* source = new SimilarSource(*target, self_term, threshold);
+  const ReplyLinks links = ReplyLinksOf(doc);
+  std::vector<std::string> linked_terms;
+  for (const std::string& id : links.ids) linked_terms.push_back(Term(kPrefixReference, id));
+  for (const std::string& id : links.answers) linked_terms.push_back(Term(kPrefixMessageId, id));
+  auto* source = new SimilarSource(*target, self_term, std::move(linked_terms), threshold);
   return Xapian::Query(source->release());
 }
 
