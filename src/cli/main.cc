@@ -358,10 +358,18 @@ int StatusCommand(const std::string& collection, bool as_json) {
   if (out.contains("last_run")) {
     const nlohmann::json& run = out["last_run"];
     const std::string finished = run["finished"];
+    std::string outcome = "finished " + finished;
+    if (run["state"] == "running") {
+      // The counters of the run's last commit.
+      const nlohmann::json summary = run.value("summary", nlohmann::json::object());
+      outcome = "running: " + std::to_string(summary.value("sources_done", 0)) + " of " +
+                std::to_string(summary.value("sources_found", 0)) +
+                (summary.value("discovery_done", false) ? "" : "+") + " source files done";
+    } else if (finished.empty()) {
+      outcome = "did not finish (run the same ingest again to resume)";
+    }
     std::printf("last run     #%s started %s, %s\n", run["id"].dump().c_str(),
-                run["started"].get<std::string>().c_str(),
-                finished.empty() ? "did not finish (run the same ingest again to resume)"
-                                 : ("finished " + finished).c_str());
+                run["started"].get<std::string>().c_str(), outcome.c_str());
     // What the run's watch pass found (trove watch hits --new lists them).
     const nlohmann::json watch =
         run.value("summary", nlohmann::json::object()).value("watch", nlohmann::json::object());

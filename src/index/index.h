@@ -331,6 +331,11 @@ std::string EntityKey(std::string_view value);
 // The entity types (EntityMention::type) and the query field of each ("date" -> "mentions").
 const std::vector<std::pair<std::string, std::string>>& EntityTypeFields();
 
+// True while a trove process writes the index (an ingest, or a compaction): its shards are
+// locked for writing. A run the store has not seen finish is running when this is true, and
+// was interrupted otherwise.
+bool IsIndexBeingWritten(const std::string& index_dir);
+
 struct CompactResult {
   int shards = 0;
   std::uint64_t bytes_before = 0, bytes_after = 0;

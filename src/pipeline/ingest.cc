@@ -57,11 +57,11 @@ struct TaskState {
 struct OcrDocument {
   store::OcrJob job;
   std::string media_type;
-  std::deque<int> todo;      // pages not handed to a worker yet
-  int outstanding = 0;       // pages a worker is reading now
+  std::deque<int> todo;                    // pages not handed to a worker yet
+  int outstanding = 0;                     // pages a worker is reading now
   std::map<int, store::OcrPageText> read;  // page -> text (read now or found in the cache)
   std::vector<std::string> failures;       // "page 3: why"
-  bool is_merging = false;   // a worker is putting the pages into the document
+  bool is_merging = false;                 // a worker is putting the pages into the document
 };
 
 // The OCR work a worker holds: a page of a document, or the merge of its pages (page -1).
@@ -148,10 +148,9 @@ class Supervisor {
 
     while (true) {
       TROVE_RETURN_IF_ERROR(Dispatch());
-      const bool is_busy =
-          std::any_of(workers_.begin(), workers_.end(), [](const WorkerProcess& w) {
-            return w.task.has_value() || w.ocr.has_value();
-          });
+      const bool is_busy = std::any_of(
+          workers_.begin(), workers_.end(),
+          [](const WorkerProcess& w) { return w.task.has_value() || w.ocr.has_value(); });
       if (!is_busy && pending_.empty() && walker_->is_done() && ocr_docs_.empty()) break;
       TROVE_RETURN_IF_ERROR(PollWorkers());
       TROVE_RETURN_IF_ERROR(CheckTimeouts());
@@ -160,23 +159,7 @@ class Supervisor {
     }
     TROVE_RETURN_IF_ERROR(MaybeCommit(/*force=*/true));
     (void)store_->Commit();
-    UpdateTimes();
-    const nlohmann::json summary = {
-        {"indexed", progress_.indexed},
-        {"failed", progress_.failed},
-        {"skipped_unchanged", progress_.skipped_unchanged},
-        {"skipped_duplicate", progress_.skipped_duplicate},
-        {"skipped_unsupported", progress_.skipped_unsupported},
-        {"skipped_other", progress_.skipped_other},
-        {"documents", progress_.documents},
-        {"ocr_pages", progress_.ocr_pages},
-        {"ocr_page_failures", progress_.ocr_page_failures},
-        {"ocr_cache_hits", progress_.ocr_cache_hits},
-        {"ocr_documents", progress_.ocr_documents},
-        {"ocr_seconds", progress_.ocr_seconds},
-        {"seconds", progress_.elapsed_seconds},
-    };
-    TROVE_RETURN_IF_ERROR(store_->FinishRun(run_id_, summary.dump()));
+    TROVE_RETURN_IF_ERROR(store_->FinishRun(run_id_, Summary().dump()));
     ReportProgress(/*force=*/true);
     return progress_;
   }
@@ -441,9 +424,9 @@ class Supervisor {
     ++progress_.ocr_documents;
     ++docs_since_commit_;
     if (!record.ocr.reason.empty()) {
-      TROVE_RETURN_IF_ERROR(store_->AddProblem(store::Problem{
-          it->second.job.source_key, it->second.job.chain, store::kStateFailed,
-          "OCR: " + record.ocr.reason, record.media_type}));
+      TROVE_RETURN_IF_ERROR(store_->AddProblem(
+          store::Problem{it->second.job.source_key, it->second.job.chain, store::kStateFailed,
+                         "OCR: " + record.ocr.reason, record.media_type}));
     }
     TROVE_RETURN_IF_ERROR(store_->DeleteOcrJob(record.id));
     ocr_docs_.erase(it);
@@ -452,9 +435,8 @@ class Supervisor {
 
   // The merge could not be done: the document keeps the text it was indexed with.
   Status FinishOcrWithoutText(const OcrDocument& doc, const std::string& reason) {
-    TROVE_RETURN_IF_ERROR(store_->AddProblem(store::Problem{doc.job.source_key, doc.job.chain,
-                                                            store::kStateFailed, reason,
-                                                            doc.media_type}));
+    TROVE_RETURN_IF_ERROR(store_->AddProblem(store::Problem{
+        doc.job.source_key, doc.job.chain, store::kStateFailed, reason, doc.media_type}));
     TROVE_RETURN_IF_ERROR(store_->DeleteOcrJob(doc.job.doc_id));
     ocr_docs_.erase(doc.job.doc_id);
     return Status::Ok();
@@ -658,8 +640,12 @@ class Supervisor {
           record.reason, record.media_type}));
     }
     if (record.ocr.state == OcrInfo::State::kQueued) {
-      const store::OcrJob job{record.id, task.source.key, task.source.path, record.occurrence.path,
-                              record.ocr.pages, record.ocr.languages,
+      const store::OcrJob job{record.id,
+                              task.source.key,
+                              task.source.path,
+                              record.occurrence.path,
+                              record.ocr.pages,
+                              record.ocr.languages,
                               EncodeRecord(record, /*with_text=*/false)};
       TROVE_RETURN_IF_ERROR(store_->PutOcrJob(job));
       TROVE_RETURN_IF_ERROR(QueueOcr(job));
@@ -784,11 +770,39 @@ class Supervisor {
                         now - last_commit_ >= std::chrono::seconds(options_.commit_every_seconds);
     if (!force && !is_due) return Status::Ok();
     TROVE_RETURN_IF_ERROR(writer_->Commit());
+    // The counters so far go with the ledger they describe: `trove status` and the UI show a
+    // running ingest's progress from them (at every commit, at most commit_every_seconds old).
+    TROVE_RETURN_IF_ERROR(store_->UpdateRun(run_id_, Summary().dump()));
     TROVE_RETURN_IF_ERROR(store_->Commit());
     docs_since_commit_ = 0;
     last_commit_ = now;
     if (!force) TROVE_RETURN_IF_ERROR(store_->Begin());
     return Status::Ok();
+  }
+
+  // The run's counters as the store keeps them (the progress so far, or the final summary).
+  nlohmann::json Summary() {
+    UpdateTimes();
+    return {
+        {"sources_found", progress_.sources_found},
+        {"discovery_done", progress_.is_discovery_done},
+        {"sources_done", progress_.sources_done},
+        {"bytes_done", progress_.bytes_done},
+        {"indexed", progress_.indexed},
+        {"failed", progress_.failed},
+        {"skipped_unchanged", progress_.skipped_unchanged},
+        {"skipped_duplicate", progress_.skipped_duplicate},
+        {"skipped_unsupported", progress_.skipped_unsupported},
+        {"skipped_other", progress_.skipped_other},
+        {"documents", progress_.documents},
+        {"ocr_pages", progress_.ocr_pages},
+        {"ocr_page_failures", progress_.ocr_page_failures},
+        {"ocr_cache_hits", progress_.ocr_cache_hits},
+        {"ocr_documents", progress_.ocr_documents},
+        {"ocr_queued_pages", progress_.ocr_queued_pages},
+        {"ocr_seconds", progress_.ocr_seconds},
+        {"seconds", progress_.elapsed_seconds},
+    };
   }
 
   void UpdateTimes() {

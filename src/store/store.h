@@ -101,6 +101,8 @@ class Store {
   virtual Result<std::vector<Problem>> ListProblems() = 0;
 
   virtual Result<std::int64_t> BeginRun() = 0;
+  // The counters so far of a run still going (its progress, for `trove status` and the UI).
+  virtual Status UpdateRun(std::int64_t run_id, const std::string& summary_json) = 0;
   virtual Status FinishRun(std::int64_t run_id, const std::string& summary_json) = 0;
   virtual Result<std::optional<Run>> LastRun() = 0;
 
@@ -118,8 +120,8 @@ class Store {
   // The OCR cache, by document content hash, page and languages.
   virtual Result<std::optional<OcrPageText>> FindOcrPage(const std::string& content_hash, int page,
                                                          const std::string& languages) = 0;
-  virtual Status PutOcrPage(const std::string& content_hash, int page,
-                            const std::string& languages, const OcrPageText& page_text) = 0;
+  virtual Status PutOcrPage(const std::string& content_hash, int page, const std::string& languages,
+                            const OcrPageText& page_text) = 0;
   virtual Result<OcrCounts> CountOcr() = 0;
 };
 

@@ -283,6 +283,10 @@ async function main() {
       const lines = csv.trim().split('\r\n');
       assert.match(lines[0], /^id,title,type,date/);
       assert.equal(lines.length - 1, total, 'one CSV row per result');
+      // And as JSON.
+      const jsonHref = await page.getByTestId('export-json').getAttribute('href');
+      const exported = await page.evaluate(async (u) => (await fetch(u)).json(), jsonHref);
+      assert.equal(exported.hits.length, total, 'one JSON hit per result');
     });
 
     await step('every hostile document renders inert', async () => {
@@ -478,6 +482,32 @@ async function main() {
       await page.getByTestId('doc-title').waitFor();
     });
 
+    await step('a document lists its near-duplicates and attachments, and they open', async () => {
+      const target = await page.evaluate(async () => {
+        const hits = (await (await fetch('/api/search?q=&limit=1000')).json()).hits;
+        let near = null;
+        let parent = null;
+        for (const h of hits) {
+          const doc = await (await fetch(`/api/documents/${h.id}`)).json();
+          if (!near && doc.near_duplicates?.length) near = { id: doc.id, other: doc.near_duplicates[0].id };
+          if (!parent && doc.children?.length) parent = { id: doc.id, child: doc.children[0].id };
+          if (near && parent) break;
+        }
+        return { near, parent };
+      });
+      assert.ok(target.near, 'the samples hold a near-duplicate');
+      await page.goto(`${base}/doc/${target.near.id}`);
+      await page.getByTestId('near-duplicates').locator(`a[href^="/doc/${target.near.other}"]`).first().click();
+      await page.waitForURL(new RegExp(`/doc/${target.near.other}`));
+      await page.getByTestId('doc-title').waitFor();
+      assert.ok(target.parent, 'the samples hold a container');
+      await page.goto(`${base}/doc/${target.parent.id}`);
+      await page.getByTestId('children').locator(`a[href^="/doc/${target.parent.child}"]`).first().click();
+      await page.waitForURL(new RegExp(`/doc/${target.parent.child}`));
+      await page.getByTestId('parent').waitFor();
+      await checkInert('the near-duplicates and attachments');
+    });
+
     await step('the date histogram filters by a year', async () => {
       await page.goto(`${base}/search?q=`);
       await waitIdle(page);
@@ -664,7 +694,15 @@ async function main() {
 
     await step('batch search counts each line', async () => {
       await page.goto(`${base}/batch`);
-      await page.getByTestId('batch-input').fill('zebrafish\nelection\nqqxyzzynothing\n\n"unclosed');
+      // The list comes from a file, as a newsroom's list of names would.
+      await page.locator('input[type="file"]').setInputFiles({
+        name: 'names.txt',
+        mimeType: 'text/plain',
+        buffer: Buffer.from('zebrafish\nelection\nqqxyzzynothing\n\n"unclosed'),
+      });
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="batch-input"]')?.value.startsWith('zebrafish'),
+      );
       await page.getByTestId('batch-run').click();
       const rows = page.locator('[data-testid="batch-results"] tbody tr');
       await rows.nth(3).waitFor();

@@ -157,6 +157,10 @@ class LocalMode(unittest.TestCase):
         self.assertEqual(first["total"], second["total"])
         self.assertGreater(first["total"], 10)
         self.assertFalse({h["id"] for h in first["hits"]} & {h["id"] for h in second["hits"]})
+        # As deep as the results go: the last hit alone, then nothing past it.
+        last = self.search(q="", limit=5, offset=first["total"] - 1)
+        self.assertEqual((last["total"], len(last["hits"])), (first["total"], 1))
+        self.assertEqual(self.search(q="", limit=5, offset=first["total"])["hits"], [])
 
     def test_document_has_text_highlights_and_entity_spans(self):
         doc = self.client.json("GET", query(f"/api/documents/{self.article_id()}", q="Sarkozy"))
@@ -167,6 +171,26 @@ class LocalMode(unittest.TestCase):
         people = [e for e in doc["entities"] if e["value"] == "Nicolas Sarkozy"]
         self.assertTrue(people)
         self.assertIn(b"Sarkozy", text[people[0]["begin"]:people[0]["end"]])
+
+    def test_document_has_parent_children_and_near_duplicates(self):
+        every = self.search(q="", limit=1000)["hits"]
+        member = next(h for h in every if h["parent"])
+        parent = self.client.json("GET", f"/api/documents/{member['parent']}")
+        self.assertIn(member["id"], [c["id"] for c in parent["children"]])
+        self.assertEqual(self.client.json("GET", f"/api/documents/{member['id']}")["parent"],
+                         member["parent"])
+        # The samples' mailbox holds copies of a message: each lists the other, both ways.
+        for hit in every:
+            doc = self.client.json("GET", f"/api/documents/{hit['id']}")
+            if doc["near_duplicates"]:
+                break
+        else:
+            self.fail("no document of the samples has a near-duplicate")
+        self.assertEqual(doc["near_duplicates_total"], len(doc["near_duplicates"]))
+        other = doc["near_duplicates"][0]
+        self.assertTrue(0.6 <= other["similarity"] <= 1, other)
+        back = self.client.json("GET", f"/api/documents/{other['id']}")["near_duplicates"]
+        self.assertIn(doc["id"], [d["id"] for d in back])
 
     def test_original_is_the_file_as_an_attachment(self):
         resp, payload = self.client.request("GET", f"/api/documents/{self.article_id()}/original")
@@ -289,6 +313,15 @@ class LocalMode(unittest.TestCase):
         rows = payload.decode().strip().split("\r\n")
         self.assertEqual(rows[0].split(",")[0], "id")
         self.assertEqual(len(rows) - 1, self.search(q="election")["total"])
+
+    def test_export_json_has_every_hit_and_is_audited(self):
+        resp, payload = self.client.request("GET", query("/api/export", q="election", format="json"))
+        self.assertEqual(resp.status, 200)
+        self.assertIn("attachment", resp.getheader("Content-Disposition"))
+        out = json.loads(payload)
+        self.assertEqual(len(out["hits"]), self.search(q="election")["total"])
+        audit = self.client.json("GET", "/api/audit")["entries"]
+        self.assertIn(("export", "json election"), [(e["action"], e["detail"]) for e in audit])
 
     def test_entities_and_co_mentions(self):
         people = self.client.json("GET", query("/api/entities", type="person", limit=1000))
@@ -541,6 +574,25 @@ class LocalMode(unittest.TestCase):
         self.assertError(resp, payload, 405, "not allowed")
         self.assertEqual(self.client.json("GET", f"/api/documents/{doc_id}")["tags"], [])
 
+    def test_path_traversal_in_every_path_parameter_gets_a_4xx(self):
+        routes = self.client.json("GET", "/api/routes")["routes"]
+        with_params = [r for r in routes if "{" in r["pattern"]]
+        self.assertGreaterEqual(len({p for r in with_params for p in re.findall(r"\{(\w+)\}", r["pattern"])}), 5)
+        good = {"id": self.article_id(), "tag": "x", "note": "1", "search": "1", "name": "nobody"}
+        before = self.client.json("GET", f"/api/documents/{good['id']}")
+        for route in with_params:
+            for name in re.findall(r"\{(\w+)\}", route["pattern"]):
+                for bad in ("..", "..%2F..%2Fetc%2Fpasswd", "a%5C..%5Cb", "%2e%2e", "a%00b"):
+                    path = re.sub(r"\{(\w+)\}", lambda m: bad if m.group(1) == name else good[m.group(1)],
+                                  route["pattern"])
+                    resp, payload = self.client.request(route["method"], path, body={})
+                    self.assertTrue(400 <= resp.status < 500, f"{route['method']} {path}: {resp.status}")
+                    self.assertIn("error", json.loads(payload))
+                    self.assertNotIn(b"root:", payload)
+        after = self.client.json("GET", f"/api/documents/{good['id']}")
+        self.assertEqual((before["tags"], before["notes"], before["starred"]),
+                         (after["tags"], after["notes"], after["starred"]))
+
     def test_a_foreign_host_name_is_refused(self):
         # A page on another site whose name resolves to 127.0.0.1 (DNS rebinding).
         resp, payload = self.client.request("GET", "/api/status", headers={"Host": "evil.example:80"})
@@ -665,10 +717,19 @@ class RetryAlreadyRunning(unittest.TestCase):
                 self.assertEqual(resp.status, 409, payload)
                 self.assertIn("running already", json.loads(payload)["error"]["message"])
                 self.assertTrue(client.json("GET", "/api/ingest/retry")["running"])
+                # The ingest status tells a running run from an interrupted one.
+                run = client.json("GET", "/api/status")["last_run"]
+                self.assertEqual(run["state"], "running", run)
+                self.assertEqual(run["finished"], "")
                 open(release, "w").close()
                 state = self.wait_for_retry(client)
                 self.assertFalse(state["running"])
                 self.assertEqual(state["exit_code"], 0, state)
+                run = client.json("GET", "/api/status")["last_run"]
+                self.assertEqual(run["state"], "completed", run)
+                # The summary carries the progress counters, final now.
+                self.assertEqual(run["summary"]["sources_done"], run["summary"]["sources_found"])
+                self.assertTrue(run["summary"]["discovery_done"])
                 # Once it has ended, another may start.
                 client.json("POST", "/api/ingest/retry", expect=202)
                 self.assertFalse(self.wait_for_retry(client)["running"])
@@ -748,6 +809,34 @@ class TeamMode(unittest.TestCase):
         resp, _ = editor.request("POST", f"/api/documents/{self.doc_id}/tags", {"tag": "nope"},
                                  headers={"X-CSRF-Token": "0" * 32}, csrf=False)
         self.assertEqual(resp.status, 403)
+
+    def test_every_state_changing_route_needs_the_csrf_token(self):
+        subprocess.run([TROVE, "user", "add", "csa", "--role", "admin", "--collection", self.collection],
+                       input="csa-secret-pw\n", text=True, capture_output=True, check=True, timeout=60)
+        admin = self.login("csa")
+        changing = [r for r in self.routes if r["method"] in ("POST", "PUT", "DELETE")
+                    and r["pattern"] != "/api/login"]
+        self.assertGreaterEqual(len(changing), 10)
+        for route in changing:
+            resp, payload = admin.request(route["method"], self.concrete(route["pattern"]), body={},
+                                          csrf=False)
+            self.assertEqual(resp.status, 403, f"{route['method']} {route['pattern']}: {payload[:200]}")
+            self.assertIn("X-CSRF-Token", json.loads(payload)["error"]["message"])
+        # Nothing happened: the session (POST /api/logout) still holds.
+        self.assertEqual(admin.json("GET", "/api/session")["user"], "csa")
+
+    def test_passwords_are_argon2id_and_session_tokens_are_stored_hashed(self):
+        import sqlite3
+        client = self.login("rex")
+        token = client.cookie.split("=", 1)[1]
+        db = sqlite3.connect(os.path.join(self.collection, "trove.sqlite"))
+        try:
+            hashes = [h for (h,) in db.execute("SELECT password_hash FROM users")]
+            stored = [t for (t,) in db.execute("SELECT token_hash FROM sessions")]
+        finally:
+            db.close()
+        self.assertTrue(hashes and all(h.startswith("$argon2id$") for h in hashes), hashes)
+        self.assertNotIn(token, stored)
 
     def test_logout_ends_the_session(self):
         client = self.login("rex")

@@ -244,12 +244,21 @@ TEST_F(StoreTest, RunsBeginFinishAndTheLastOneIsReported) {
   EXPECT_EQ((*last)->finished, 0);
   EXPECT_GE((*last)->started, before);
   EXPECT_EQ((*last)->summary_json, "{}");
+  // Progress while it runs: the counters change, the run is still running.
+  ASSERT_TRUE(store->UpdateRun(*second, R"({"indexed":2})").ok());
+  last = store->LastRun();
+  EXPECT_EQ((*last)->state, "running");
+  EXPECT_EQ((*last)->finished, 0);
+  EXPECT_EQ((*last)->summary_json, R"({"indexed":2})");
 
   ASSERT_TRUE(store->FinishRun(*second, R"({"indexed":5})").ok());
   last = store->LastRun();
   EXPECT_EQ((*last)->state, "completed");
   EXPECT_GE((*last)->finished, (*last)->started);
   EXPECT_EQ((*last)->summary_json, R"({"indexed":5})");
+  // A finished run's summary is final.
+  ASSERT_TRUE(store->UpdateRun(*second, R"({"indexed":9})").ok());
+  EXPECT_EQ((*store->LastRun())->summary_json, R"({"indexed":5})");
 }
 
 TEST_F(StoreTest, ReopeningKeepsEverything) {
@@ -359,8 +368,13 @@ TEST_F(StoreTest, UpgradesAVersionFiveStoreTakingItsListsAsMatchedUpToTheLastRun
 TEST_F(StoreTest, OcrJobsAreQueuedListedInOrderAndDropped) {
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
-  const std::string record("\x82\x00" "binary" "\xff", 9);  // "\x00b" would be one escape
-  const OcrJob scan{"id1", "key1", "/leak/scan.pdf", "/leak/scan.pdf", {0, 2, 7}, "eng+fra", record};
+  const std::string record(
+      "\x82\x00"
+      "binary"
+      "\xff",
+      9);  // "\x00b" would be one escape
+  const OcrJob scan{"id1",     "key1", "/leak/scan.pdf", "/leak/scan.pdf", {0, 2, 7},
+                    "eng+fra", record};
   const OcrJob image{"id2", "key2", "/leak/a.zip", "/leak/a.zip!/x.png", {0}, "eng", "r"};
   ASSERT_TRUE(store->PutOcrJob(scan).ok());
   ASSERT_TRUE(store->PutOcrJob(image).ok());

@@ -212,6 +212,17 @@ class ThreadedWriter final : public Writer {
 
 }  // namespace
 
+bool IsIndexBeingWritten(const std::string& index_dir) {
+  for (const std::string& path : internal::ListShards(index_dir)) {
+    try {
+      if (Xapian::Database(path).locked()) return true;
+    } catch (const Xapian::Error&) {
+      // Unreadable: it tells nothing; the other shards may.
+    }
+  }
+  return false;
+}
+
 Result<std::unique_ptr<Writer>> Writer::Open(const std::string& index_dir, int shard_count) {
   std::error_code ec;
   std::filesystem::create_directories(index_dir, ec);

@@ -1,6 +1,9 @@
 #include "server/internal/context.h"
 #include "server/internal/views_json.h"
 
+#include "core/collection.h"
+#include "index/index.h"
+
 namespace trove::server {
 namespace internal {
 namespace {
@@ -196,11 +199,14 @@ Result<Json> StatusJson(const std::string& collection, store::Store& store,
                 {"cached_pages", ocr.cached_pages}}}};
   if (last_run) {
     const store::Run& run = *last_run;
-    out["last_run"] = {{"id", run.id},
-                       {"started", IsoDate(run.started)},
-                       {"finished", run.finished ? IsoDate(run.finished) : ""},
-                       {"state", run.finished ? run.state : "interrupted or running"},
-                       {"summary", Json::parse(run.summary_json, nullptr, false)}};
+    out["last_run"] = {
+        {"id", run.id},
+        {"started", IsoDate(run.started)},
+        {"finished", run.finished ? IsoDate(run.finished) : ""},
+        {"state", run.finished                                       ? run.state
+                  : index::IsIndexBeingWritten(IndexDir(collection)) ? "running"
+                                                                     : "interrupted"},
+        {"summary", Json::parse(run.summary_json, nullptr, false)}};
   }
   return out;
 }

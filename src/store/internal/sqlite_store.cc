@@ -494,6 +494,13 @@ class SqliteStore final : public Store {
     return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_));
   }
 
+  Status UpdateRun(std::int64_t run_id, const std::string& summary_json) override {
+    Statement st(db_, "UPDATE runs SET summary = ? WHERE id = ? AND finished = 0");
+    TROVE_RETURN_IF_ERROR(st.status());
+    st.Bind(1, summary_json).Bind(2, run_id);
+    return st.Run();
+  }
+
   Status FinishRun(std::int64_t run_id, const std::string& summary_json) override {
     Statement st(db_,
                  "UPDATE runs SET finished = ?, state = 'completed', summary = ? WHERE id = ?");

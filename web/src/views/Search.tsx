@@ -646,7 +646,7 @@ export function SearchView({ params: url }: { params: URLSearchParams }) {
                 <a href={api.exportUrl(params, 'csv')} download data-testid="export-csv">
                   CSV
                 </a>{' '}
-                <a href={api.exportUrl(params, 'json')} download>
+                <a href={api.exportUrl(params, 'json')} download data-testid="export-json">
                   JSON
                 </a>
               </span>

@@ -29,6 +29,47 @@ function CountTable({ title, counts }: { title: string; counts: unknown }) {
   );
 }
 
+type RunSummary = {
+  sources_found?: number;
+  discovery_done?: boolean;
+  sources_done?: number;
+  bytes_done?: number;
+  failed?: number;
+  documents?: number;
+  seconds?: number;
+  ocr_queued_pages?: number;
+};
+
+// A running ingest's progress, as of its last commit (every 30 s at most): files done of those
+// found, rates, failures so far, and the time left once every file has been found.
+function RunProgress({ summary }: { summary: unknown }) {
+  const s = (summary ?? {}) as RunSummary;
+  const done = s.sources_done ?? 0;
+  const found = s.sources_found ?? 0;
+  const seconds = s.seconds ?? 0;
+  if (seconds <= 0) {
+    return <p data-testid="run-progress">Starting: no commit yet.</p>;
+  }
+  const rate = done / seconds;
+  const megabytes = (s.bytes_done ?? 0) / 1e6;
+  const left = s.discovery_done && rate > 0 ? Math.max(0, found - done) / rate : null;
+  const percent = found > 0 ? Math.floor((100 * done) / found) : 0;
+  return (
+    <div data-testid="run-progress">
+      <progress max={found || 1} value={done} />
+      <p>
+        <strong>{done.toLocaleString()}</strong> of {found.toLocaleString()}
+        {s.discovery_done ? '' : '+ (still finding files)'} source files done
+        {s.discovery_done ? ` (${percent}%)` : ''}, {rate.toFixed(1)} files/s,{' '}
+        {(megabytes / seconds).toFixed(2)} MB/s, {(s.failed ?? 0).toLocaleString()} failed,{' '}
+        {(s.documents ?? 0).toLocaleString()} documents written
+        {left !== null && `, about ${Math.ceil(left / 60)} min left`}
+        {(s.ocr_queued_pages ?? 0) > 0 && `; ${s.ocr_queued_pages} pages waiting for OCR`}.
+      </p>
+    </div>
+  );
+}
+
 export function StatusPage() {
   const [status, setStatus] = useState<Record<string, unknown> | null>(null);
   const [failures, setFailures] = useState<
@@ -55,7 +96,7 @@ export function StatusPage() {
         setRetry(r);
         setError('');
         const run = s.last_run as { state?: string } | undefined;
-        if ((run && run.state === 'interrupted or running') || r?.running) {
+        if ((run && run.state === 'running') || r?.running) {
           timer = window.setTimeout(load, kRefreshMs);
         }
       } catch (e) {
@@ -100,8 +141,10 @@ export function StatusPage() {
             <p>
               Last run #{run.id}: started {run.started}
               {run.finished ? `, finished ${run.finished}` : ''} — <strong>{run.state}</strong>
+              {run.state === 'interrupted' && ' (run the same ingest again to finish it)'}
             </p>
           )}
+          {run && run.state === 'running' && <RunProgress summary={run.summary} />}
           <div class="status-grid">
             <CountTable title="Source files by state" counts={status.by_state} />
             <CountTable title="Documents by state" counts={status.documents_by_state} />
