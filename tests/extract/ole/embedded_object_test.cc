@@ -60,8 +60,9 @@ std::string Ole10Native(std::string_view label, std::string_view path, std::stri
 }
 
 TEST(Ole10Native, GivesTheDataUnderItsLabel) {
-  Result<internal::Ole10NativeFile> file =
-      ParseOle10Native(Ole10Native("budget.xls", "C:\\Users\\ann\\budget.xls", "cells"));
+  // The data is a slice of the stream: the stream must outlive it.
+  const std::string stream = Ole10Native("budget.xls", "C:\\Users\\ann\\budget.xls", "cells");
+  Result<internal::Ole10NativeFile> file = ParseOle10Native(stream);
   ASSERT_TRUE(file.ok()) << file.status().ToString();
   EXPECT_EQ(file->name, "budget.xls");
   EXPECT_EQ(file->data, "cells");
@@ -83,14 +84,15 @@ TEST(Ole10Native, TakesTheLastPathElementWhenTheLabelIsEmpty) {
 
 TEST(Ole10Native, PrefersTheUnicodeLabelAndReadsAnsiAsWindows1252) {
   // "r\xe9sum\xe9.doc" is résumé.doc in windows-1252.
-  Result<internal::Ole10NativeFile> file =
-      ParseOle10Native(Ole10Native("r\xe9sum\xe9.doc", "", "x"));
+  const std::string ansi = Ole10Native("r\xe9sum\xe9.doc", "", "x");
+  Result<internal::Ole10NativeFile> file = ParseOle10Native(ansi);
   ASSERT_TRUE(file.ok()) << file.status().ToString();
   EXPECT_EQ(file->name, "r\xc3\xa9sum\xc3\xa9.doc");
   const std::string trailer = Utf16Field(Ascii16("C:\\Temp\\~pkg.tmp")) +
                               Utf16Field("\x3A\x04\x40\x04"s + Ascii16(".txt")) +  // "кр.txt"
                               Utf16Field(Ascii16("C:\\kr.txt"));
-  file = ParseOle10Native(Ole10Native("??.txt", "C:\\??.txt", "x", trailer));
+  const std::string unicode = Ole10Native("??.txt", "C:\\??.txt", "x", trailer);
+  file = ParseOle10Native(unicode);
   ASSERT_TRUE(file.ok()) << file.status().ToString();
   EXPECT_EQ(file->name, "\xd0\xba\xd1\x80.txt");
   EXPECT_EQ(file->data, "x");
@@ -98,8 +100,8 @@ TEST(Ole10Native, PrefersTheUnicodeLabelAndReadsAnsiAsWindows1252) {
 
 TEST(Ole10Native, TakesAnotherLayoutAsRawData) {
   const std::string body = Le16(1) + "raw bytes";
-  Result<internal::Ole10NativeFile> file =
-      ParseOle10Native(Le32(static_cast<std::uint32_t>(body.size())) + body);
+  const std::string stream = Le32(static_cast<std::uint32_t>(body.size())) + body;
+  Result<internal::Ole10NativeFile> file = ParseOle10Native(stream);
   ASSERT_TRUE(file.ok()) << file.status().ToString();
   EXPECT_EQ(file->name, "");
   EXPECT_EQ(file->data, body);
