@@ -155,6 +155,32 @@ TEST_F(ShardedSearchTest, AskingForFacetsDoesNotChangeTheRanking) {
   EXPECT_EQ(with_facets->facets.at("type")[0].count, 50u);
 }
 
+TEST_F(ShardedSearchTest, FacetsCountedPerShardAddUpToThoseOfTheWholeCollection) {
+  SearchRequest request;
+  request.query = Word("common");
+  request.want_facets = true;
+  const Result<SearchResult> sharded = Search(request);
+  ASSERT_TRUE(sharded.ok()) << sharded.status().ToString();
+  ReaderOptions one_database;
+  one_database.parallel_shard_documents = 0;
+  Result<std::unique_ptr<Reader>> reader = Reader::Open(IndexDir(), one_database);
+  ASSERT_TRUE(reader.ok());
+  const Result<SearchResult> whole = (*reader)->Search(request);
+  ASSERT_TRUE(whole.ok());
+  EXPECT_EQ(sharded->facet_documents, 50u);
+  EXPECT_EQ(whole->facet_documents, 50u);
+  for (const char* name : {"type", "lang", "year", "from"}) {
+    std::vector<std::pair<std::string, std::uint64_t>> a, b;
+    for (const FacetValue& v : sharded->facets.at(name)) a.emplace_back(v.value, v.count);
+    for (const FacetValue& v : whole->facets.at(name)) b.emplace_back(v.value, v.count);
+    EXPECT_EQ(a, b) << name;
+  }
+  std::uint64_t dated = 0;
+  for (const FacetValue& v : sharded->facets.at("year")) dated += v.count;
+  EXPECT_GT(dated, 30u);
+  EXPECT_LT(dated, 50u);  // every fifth document is undated
+}
+
 TEST_F(ShardedSearchTest, ABadQueryIsAnErrorNotACrash) {
   SearchRequest request;
   request.query = Word("x", "nosuchfield");

@@ -6,7 +6,6 @@
 #include <map>
 #include <optional>
 #include <set>
-#include <thread>
 #include <tuple>
 
 #include <xapian.h>
@@ -32,12 +31,21 @@ using internal::Term;
 constexpr double kBm25K1 = 1.2;
 constexpr double kBm25B = 0.75;
 
-std::vector<FacetValue> TopValues(const Xapian::ValueCountMatchSpy& spy, std::uint64_t size) {
-  std::vector<FacetValue> out;
-  for (auto it = spy.top_values_begin(size); it != spy.top_values_end(size); ++it) {
-    if ((*it).empty()) continue;
-    out.push_back(FacetValue{*it, it.get_termfreq()});
+// The `size` most frequent values of one slot over the counters of every database searched
+// (the whole collection, or each shard), most frequent first, ties in value order.
+std::vector<FacetValue> TopValues(const std::vector<const Xapian::ValueCountMatchSpy*>& spies,
+                                  std::uint64_t size) {
+  std::map<std::string, std::uint64_t> counts;
+  for (const Xapian::ValueCountMatchSpy* spy : spies) {
+    for (auto it = spy->values_begin(); it != spy->values_end(); ++it) {
+      if (!(*it).empty()) counts[*it] += it.get_termfreq();
+    }
   }
+  std::vector<FacetValue> out;
+  for (auto& [value, count] : counts) out.push_back(FacetValue{value, count});
+  std::stable_sort(out.begin(), out.end(),
+                   [](const FacetValue& a, const FacetValue& b) { return a.count > b.count; });
+  if (out.size() > size) out.resize(size);
   return out;
 }
 
@@ -52,6 +60,10 @@ class YearSpy final : public Xapian::MatchSpy {
         std::chrono::seconds(static_cast<std::int64_t>(Xapian::sortable_unserialise(value))));
     const std::chrono::year_month_day day(std::chrono::floor<std::chrono::days>(seconds));
     ++counts_[static_cast<int>(day.year())];
+  }
+
+  void Merge(const YearSpy& other) {
+    for (const auto& [year, count] : other.counts_) counts_[year] += count;
   }
 
   // Every year, oldest first: the date histogram, which must not lose its quiet years.
@@ -92,12 +104,29 @@ class EntitySpy final : public Xapian::MatchSpy {
       const std::optional<std::string> resolved = rules_.Resolve(type, entity->key);
       if (!resolved) continue;
       Entry& entry = counts_[{type, *resolved}];
-      if (entry.value.empty() || entity->key == *resolved) entry.value = std::move(entity->value);
+      if (entry.value.empty() || entity->key == *resolved) {
+        entry.is_own = entity->key == *resolved;
+        entry.value = std::move(entity->value);
+      }
       if (seen_.insert({type, *resolved}).second) ++entry.documents;
     }
   }
 
   std::uint64_t documents() const { return documents_; }
+
+  // Adds another shard's counts (its own sample).
+  void Merge(const EntitySpy& other) {
+    documents_ += other.documents_;
+    for (const auto& [id, entry] : other.counts_) {
+      Entry& mine = counts_[id];
+      // Its own written form names an entity before a form merged into it.
+      if (mine.value.empty() || (entry.is_own && !mine.is_own)) {
+        mine.value = entry.value;
+        mine.is_own = entry.is_own;
+      }
+      mine.documents += entry.documents;
+    }
+  }
 
   // The facets, one per entity type, each cut to `size` values.
   void AddTo(std::map<std::string, std::vector<FacetValue>>* facets, std::uint64_t size) const {
@@ -119,6 +148,7 @@ class EntitySpy final : public Xapian::MatchSpy {
  private:
   struct Entry {
     std::string value;
+    bool is_own = false;  // `value` is a form of the entity itself, not of one merged into it
     std::uint64_t documents = 0;
   };
 
@@ -155,71 +185,26 @@ class XapianReader final : public Reader {
   }
 
   Result<SearchResult> Search(const SearchRequest& request) override {
-    TROVE_ASSIGN_OR_RETURN(Xapian::Query query,
-                           QueryOf(request.query, request.filters, request.similarity));
-    // The page comes from every shard at once (sharded_search.h), except where a query needs
-    // the whole collection: similar: reads its document's signature from whichever shard holds
-    // it, and --collapse compares each hit with those ranked before it.
+    // Every shard at once (sharded_search.h), each counting its own facets, except where a
+    // query needs the whole collection: similar: reads its document's signature from whichever
+    // shard holds it, and --collapse compares each hit with those ranked before it.
     const bool is_sharded =
         shards_.size() > 1 && !request.collapse && !UsesSimilar(request.query) &&
         std::none_of(request.filters.begin(), request.filters.end(), UsesSimilar);
-    std::optional<Result<internal::ShardedPage>> page;
-    const auto match_shards = [&] {
-      page = internal::MatchShards(
-          shards_,
-          [&](Xapian::Database& db) -> Result<Xapian::Enquire> {
-            TROVE_ASSIGN_OR_RETURN(Xapian::Query q,
-                                   QueryOf(db, request.query, request.filters, request.similarity));
-            return EnquireOf(db, q, request.sort);
-          },
-          request.sort, static_cast<Xapian::doccount>(request.offset),
-          static_cast<Xapian::doccount>(request.limit),
-          static_cast<Xapian::doccount>(request.min_exact_total));
-    };
-    if (is_sharded && !request.want_facets) {
-      match_shards();
-      if (!page->ok()) return page->status();
-      SearchResult result;
-      result.total = (*page)->estimated;
-      result.is_total_exact = (*page)->lower_bound == (*page)->upper_bound;
-      TROVE_RETURN_IF_ERROR(AddHits(**page, &result));
-      return result;
-    }
-    // With facets, the shards find the page while this thread counts the facets over the
-    // whole collection (the ranking must not depend on whether facets were asked for).
-    std::thread shard_thread;
-    struct Joiner {
-      std::thread& thread;
-      ~Joiner() {
-        if (thread.joinable()) thread.join();
-      }
-    } joiner{shard_thread};
-    if (is_sharded) shard_thread = std::thread(match_shards);
+    if (is_sharded) return SearchShards(request);
+    TROVE_ASSIGN_OR_RETURN(Xapian::Query query,
+                           QueryOf(request.query, request.filters, request.similarity));
     try {
       Xapian::Enquire enquire = EnquireOf(query, request.sort);
-      Xapian::ValueCountMatchSpy type_spy(internal::kSlotType), lang_spy(internal::kSlotLang),
-          from_spy(internal::kSlotFrom);
-      YearSpy year_spy;
-      EntitySpy entity_spy(request.entity_rules, request.entity_facet_sample);
+      Facets facets(request.entity_rules, request.entity_facet_sample);
       auto check_at_least = static_cast<Xapian::doccount>(request.min_exact_total);
       if (request.want_facets) {
-        enquire.add_matchspy(&type_spy);
-        enquire.add_matchspy(&lang_spy);
-        enquire.add_matchspy(&year_spy);
-        enquire.add_matchspy(&from_spy);
-        // Reading every match's term list is the dearest part of the facets: not when no
-        // document has an entity.
-        if (has_entities_) enquire.add_matchspy(&entity_spy);
-        // Facet counts over every match, or over the first facet_sample of them.
-        check_at_least = db_.get_doccount();
-        if (request.facet_sample > 0 && request.facet_sample < check_at_least) {
-          check_at_least = static_cast<Xapian::doccount>(request.facet_sample);
-        }
+        facets.AddTo(enquire, has_entities_);
+        check_at_least = FacetCheck(request.facet_sample, db_.get_doccount());
       }
-      const bool wants_page = !request.collapse && !is_sharded;
       const Xapian::MSet mset = enquire.get_mset(
-          static_cast<Xapian::doccount>(wants_page ? request.offset : 0),
-          static_cast<Xapian::doccount>(wants_page ? request.limit : 0), check_at_least);
+          static_cast<Xapian::doccount>(request.collapse ? 0 : request.offset),
+          static_cast<Xapian::doccount>(request.collapse ? 0 : request.limit), check_at_least);
       SearchResult result;
       result.total = mset.get_matches_estimated();
       result.is_total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
@@ -234,20 +219,7 @@ class XapianReader final : public Reader {
         hit.score = it.get_weight();
         result.hits.push_back(std::move(hit));
       }
-      if (request.want_facets) {
-        result.facet_documents = type_spy.get_total();
-        result.facets["type"] = TopValues(type_spy, request.facet_size);
-        result.facets["lang"] = TopValues(lang_spy, request.facet_size);
-        result.facets["year"] = year_spy.All();
-        result.facets["from"] = TopValues(from_spy, request.facet_size);
-        entity_spy.AddTo(&result.facets, request.facet_size);
-        result.entity_facet_documents = entity_spy.documents();
-      }
-      if (is_sharded) {
-        shard_thread.join();
-        if (!page->ok()) return page->status();
-        TROVE_RETURN_IF_ERROR(AddHits(**page, &result));
-      }
+      if (request.want_facets) Facets::Fill({&facets}, request, &result);
       return result;
     } catch (const Xapian::Error& e) {
       return Status::IOError("search: " + e.get_description());
@@ -490,6 +462,96 @@ class XapianReader final : public Reader {
       result->hits.push_back(std::move(hit));
     }
     return Status::Ok();
+  }
+
+  // The facet counters of one database searched (the whole collection, or one shard).
+  struct Facets {
+    Facets(const std::vector<EntityRule>& rules, std::uint64_t entity_sample)
+        : type(internal::kSlotType),
+          lang(internal::kSlotLang),
+          from(internal::kSlotFrom),
+          entities(rules, entity_sample) {}
+
+    void AddTo(Xapian::Enquire& enquire, bool with_entities) {
+      enquire.add_matchspy(&type);
+      enquire.add_matchspy(&lang);
+      enquire.add_matchspy(&year);
+      enquire.add_matchspy(&from);
+      // Reading every match's term list is the dearest part of the facets: not when no
+      // document has an entity.
+      if (with_entities) enquire.add_matchspy(&entities);
+    }
+
+    // The facets of `result`, summed over `all`.
+    static void Fill(const std::vector<Facets*>& all, const SearchRequest& request,
+                     SearchResult* result) {
+      std::vector<const Xapian::ValueCountMatchSpy*> types, langs, froms;
+      YearSpy years;
+      EntitySpy entities(request.entity_rules, 0);
+      for (Facets* f : all) {
+        types.push_back(&f->type);
+        langs.push_back(&f->lang);
+        froms.push_back(&f->from);
+        years.Merge(f->year);
+        entities.Merge(f->entities);
+        result->facet_documents += f->type.get_total();
+      }
+      result->facets["type"] = TopValues(types, request.facet_size);
+      result->facets["lang"] = TopValues(langs, request.facet_size);
+      result->facets["year"] = years.All();
+      result->facets["from"] = TopValues(froms, request.facet_size);
+      entities.AddTo(&result->facets, request.facet_size);
+      result->entity_facet_documents = entities.documents();
+    }
+
+    Xapian::ValueCountMatchSpy type, lang, from;
+    YearSpy year;
+    EntitySpy entities;
+  };
+
+  // Facet counts over every match, or over the first `sample` of them.
+  static Xapian::doccount FacetCheck(std::uint64_t sample, Xapian::doccount documents) {
+    return sample > 0 && sample < documents ? static_cast<Xapian::doccount>(sample) : documents;
+  }
+
+  // Search() on every shard at once, each with its share of the facet samples.
+  Result<SearchResult> SearchShards(const SearchRequest& request) {
+    const std::size_t n = shards_.size();
+    const auto share = [n](std::uint64_t sample) { return sample == 0 ? 0 : (sample + n - 1) / n; };
+    std::vector<std::unique_ptr<Facets>> facets;
+    for (std::size_t s = 0; s < n; ++s) {
+      facets.push_back(
+          std::make_unique<Facets>(request.entity_rules, share(request.entity_facet_sample)));
+    }
+    auto check_at_least = static_cast<Xapian::doccount>(request.min_exact_total);
+    if (request.want_facets) {
+      Xapian::doccount largest = 0;
+      for (const Xapian::Database& shard : shards_)
+        largest = std::max(largest, shard.get_doccount());
+      check_at_least = FacetCheck(share(request.facet_sample), largest);
+    }
+    const Result<internal::ShardedPage> page = internal::MatchShards(
+        shards_,
+        [&](Xapian::Database& db, std::size_t shard) -> Result<Xapian::Enquire> {
+          TROVE_ASSIGN_OR_RETURN(Xapian::Query q,
+                                 QueryOf(db, request.query, request.filters, request.similarity));
+          Xapian::Enquire enquire = EnquireOf(db, q, request.sort);
+          if (request.want_facets) facets[shard]->AddTo(enquire, has_entities_);
+          return enquire;
+        },
+        request.sort, static_cast<Xapian::doccount>(request.offset),
+        static_cast<Xapian::doccount>(request.limit), check_at_least);
+    if (!page.ok()) return page.status();
+    SearchResult result;
+    result.total = page->estimated;
+    result.is_total_exact = page->lower_bound == page->upper_bound;
+    TROVE_RETURN_IF_ERROR(AddHits(*page, &result));
+    if (request.want_facets) {
+      std::vector<Facets*> all;
+      for (auto& f : facets) all.push_back(f.get());
+      Facets::Fill(all, request, &result);
+    }
+    return result;
   }
 
   // The page of hits once near-duplicates are folded under the best-placed one: the matches

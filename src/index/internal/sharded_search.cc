@@ -17,7 +17,7 @@ void MatchOne(Xapian::Database& db, std::size_t shard, std::size_t shard_count,
               const ShardEnquireFactory& factory, bool is_sorted, Xapian::doccount wanted,
               Xapian::doccount check_at_least, ShardResult* out) {
   try {
-    Result<Xapian::Enquire> enquire = factory(db);
+    Result<Xapian::Enquire> enquire = factory(db, shard);
     if (!enquire.ok()) {
       out->error = enquire.status();
       return;

@@ -32,9 +32,11 @@ struct ShardedPage {
   Xapian::doccount estimated = 0, lower_bound = 0, upper_bound = 0;
 };
 
-// Builds the enquire that one shard runs (its query built against that shard's database:
-// Xapian's query objects are not shared between threads). Throws Xapian::Error.
-using ShardEnquireFactory = std::function<Result<Xapian::Enquire>(Xapian::Database&)>;
+// Builds the enquire that shard number `shard` runs (its query built against that shard's
+// database: Xapian's query objects are not shared between threads), with the match spies of
+// that shard if any. Called in the shard's thread. Throws Xapian::Error.
+using ShardEnquireFactory =
+    std::function<Result<Xapian::Enquire>(Xapian::Database& db, std::size_t shard)>;
 
 // Matches `first`..`first + maxitems` of the merged ranking, each shard with `check_at_least`.
 // `shards` are used by one thread each and must not be used by anyone else meanwhile (open
