@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <ctime>
 #include <string>
 #include <utility>
 #include <vector>
@@ -130,6 +131,10 @@ Result<std::string> ZipPackage::Read(std::string_view name, std::uint64_t max_by
   return content;
 }
 
+namespace {
+constexpr std::time_t kDosEpoch = 315532800;  // 1980-01-01T00:00:00Z, the earliest zip time
+}  // namespace
+
 Result<std::string> ZipPackage::RepackageFolder(std::string_view folder, std::string_view mimetype,
                                                 std::uint64_t max_bytes) {
   // libzip reads member data only when the archive is closed, so every member's bytes stay
@@ -180,6 +185,12 @@ Result<std::string> ZipPackage::RepackageFolder(std::string_view folder, std::st
         zip_file_add(archive, name.c_str(), data, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE);
     if (index < 0) {
       zip_source_free(data);
+      return fail(zip_strerror(archive));
+    }
+    // A fixed time (the DOS epoch, 1980-01-01), not the time of writing: the same folder must
+    // repackage to the same bytes, or it would be a new document (ids are content hashes) at
+    // every ingest.
+    if (zip_file_set_mtime(archive, static_cast<zip_uint64_t>(index), kDosEpoch, 0) != 0) {
       return fail(zip_strerror(archive));
     }
     // ODF readers expect the mimetype member first and stored, so that it can be sniffed.

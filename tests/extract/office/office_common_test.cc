@@ -8,6 +8,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <zip.h>
 
 #include "core/status.h"
 #include "extract/office/zip_package.h"
@@ -68,6 +69,33 @@ TEST(ZipPackage, FindsMembersWhateverTheirCase) {
   ASSERT_TRUE(content.ok()) << content.status().ToString();
   EXPECT_EQ(*content, "<x/>");
   EXPECT_EQ((*package)->Read("missing.xml").status().code(), StatusCode::kNotFound);
+}
+
+TEST(ZipPackage, RepackagesAFolderToTheSameBytesWheneverItRuns) {
+  const std::string bytes = WriteZip({{"content.xml", "<doc/>"},
+                                      {"Object 1/content.xml", "<table/>"},
+                                      {"Object 1/styles.xml", "<styles/>"}});
+  auto package = internal::ZipPackage::Open(bytes);
+  ASSERT_TRUE(package.ok()) << package.status().ToString();
+  const Result<std::string> repackaged =
+      (*package)->RepackageFolder("Object 1", "application/x-test", 1 << 20);
+  ASSERT_TRUE(repackaged.ok()) << repackaged.status().ToString();
+  // Every member carries the same fixed time, not the time of writing: the bytes (and so the
+  // child document's id) depend on the content alone.
+  zip_error_t error;
+  zip_error_init(&error);
+  zip_source_t* source =
+      zip_source_buffer_create(repackaged->data(), repackaged->size(), 0, &error);
+  ASSERT_NE(source, nullptr);
+  zip_t* zip = zip_open_from_source(source, ZIP_RDONLY, &error);
+  ASSERT_NE(zip, nullptr);
+  ASSERT_EQ(zip_get_num_entries(zip, 0), 3);  // mimetype, content.xml, styles.xml
+  for (zip_int64_t idx = 0; idx < 3; ++idx) {
+    zip_stat_t stat;
+    ASSERT_EQ(zip_stat_index(zip, static_cast<zip_uint64_t>(idx), 0, &stat), 0);
+    EXPECT_EQ(stat.mtime, 315532800) << stat.name;
+  }
+  zip_discard(zip);
 }
 
 TEST(ZipPackage, ReturnsCorruptForBytesThatAreNotAZip) {
