@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <xapian.h>
 
@@ -75,6 +76,20 @@ inline std::string Term(std::string_view prefix, std::string_view value) {
   std::string term(prefix);
   term += value;
   return term;
+}
+
+// The values of `doc`'s terms with `prefix` (the prefix cut off), in term order.
+inline std::vector<std::string> TermsWithPrefix(const Xapian::Document& doc,
+                                                std::string_view prefix) {
+  std::vector<std::string> out;
+  Xapian::TermIterator it = doc.termlist_begin();
+  it.skip_to(std::string(prefix));
+  for (; it != doc.termlist_end(); ++it) {
+    const std::string term = *it;
+    if (term.compare(0, prefix.size(), prefix) != 0) break;
+    out.push_back(term.substr(prefix.size()));
+  }
+  return out;
 }
 
 // The prefix shared by every exact-form term of `folded`.

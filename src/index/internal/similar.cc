@@ -97,25 +97,12 @@ class SimilarSource final : public Xapian::PostingSource {
   bool started_ = false;
 };
 
-// The suffixes of `doc`'s terms with `prefix`.
-std::vector<std::string> Suffixes(const Xapian::Document& doc, std::string_view prefix) {
-  std::vector<std::string> out;
-  Xapian::TermIterator t = doc.termlist_begin();
-  t.skip_to(std::string(prefix));
-  for (; t != doc.termlist_end(); ++t) {
-    const std::string term = *t;
-    if (term.compare(0, prefix.size(), prefix) != 0) break;
-    out.push_back(term.substr(prefix.size()));
-  }
-  return out;
-}
-
 }  // namespace
 
 ReplyLinks ReplyLinksOf(const Xapian::Document& doc) {
   ReplyLinks links;
-  links.ids = Suffixes(doc, kPrefixMessageId);
-  links.answers = Suffixes(doc, kPrefixReference);
+  links.ids = TermsWithPrefix(doc, kPrefixMessageId);
+  links.answers = TermsWithPrefix(doc, kPrefixReference);
   return links;
 }
 

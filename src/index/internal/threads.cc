@@ -21,18 +21,6 @@ struct Links {
   std::optional<double> date;
 };
 
-std::vector<std::string> TermsWithPrefix(const Xapian::Document& doc, std::string_view prefix) {
-  std::vector<std::string> out;
-  Xapian::TermIterator it = doc.termlist_begin();
-  it.skip_to(std::string(prefix));
-  for (; it != doc.termlist_end(); ++it) {
-    const std::string term = *it;
-    if (term.compare(0, prefix.size(), prefix) != 0) break;
-    out.push_back(term.substr(prefix.size()));
-  }
-  return out;
-}
-
 Links ReadLinks(const Xapian::Database& db, Xapian::docid docid) {
   const Xapian::Document doc = db.get_document(docid);
   Links links;
