@@ -40,7 +40,7 @@ type RunSummary = {
   ocr_queued_pages?: number;
 };
 
-// A running ingest's progress, as of its last commit (every 30 s at most): files done of those
+// A running ingest's progress, as of its last commit (every 10 s by default): files done of those
 // found, rates, failures so far, and the time left once every file has been found.
 function RunProgress({ summary }: { summary: unknown }) {
   const s = (summary ?? {}) as RunSummary;
