@@ -215,18 +215,14 @@ std::vector<WatchDocumentHit> WatchMatcher::Match(const std::vector<WatchDocumen
   if (options.with_text && !d.text_words.empty()) {
     for (std::uint32_t doc = 0; doc < documents.size(); ++doc) {
       std::uint32_t position = 0;
-      TokenIterator tokens(documents[doc].text);
-      Token token;
-      while (tokens.Next(&token)) {
-        // Counted as PrepareDocument counts them (index/internal/document_builder.cc).
-        if (token.text.size() > kMaxTokenBytes) continue;
-        std::string folded = FoldToken(token.text);
-        if (folded.empty()) continue;
-        ++position;
-        if (const auto it = d.text_words.find(folded); it != d.text_words.end()) {
-          text[*it].push_back(Posting{doc, position});
-        }
-      }
+      // Counted as PrepareDocument counts them (index/internal/document_builder.cc).
+      ForEachFoldedWord(documents[doc].text,
+                        [&](const std::string& folded, const Token& /*token*/) {
+                          ++position;
+                          if (const auto it = d.text_words.find(folded); it != d.text_words.end()) {
+                            text[*it].push_back(Posting{doc, position});
+                          }
+                        });
     }
   }
 

@@ -163,15 +163,10 @@ std::string SanitizeUtf8(std::string_view s) {
 
 std::string FoldedWords(std::string_view text) {
   std::string out;
-  TokenIterator tokens(text);
-  Token token;
-  while (tokens.Next(&token)) {
-    if (token.text.size() > kMaxTokenBytes) continue;
-    const std::string folded = FoldToken(token.text);
-    if (folded.empty()) continue;
+  ForEachFoldedWord(text, [&](const std::string& folded, const Token& /*token*/) {
     if (!out.empty()) out += ' ';
     out += folded;
-  }
+  });
   return out;
 }
 

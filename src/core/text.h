@@ -36,6 +36,20 @@ inline constexpr std::size_t kMaxTokenBytes = 64;
 // "Œuvre" -> "oeuvre". The default search compares folded forms.
 std::string FoldToken(std::string_view token);
 
+// Calls fn(folded, token) for every token of `text` that is at most kMaxTokenBytes long and
+// folds to something: the one reading of words that indexing, near-duplicate signatures and
+// FoldedWords share.
+template <typename Fn>
+void ForEachFoldedWord(std::string_view text, Fn&& fn) {
+  TokenIterator tokens(text);
+  Token token;
+  while (tokens.Next(&token)) {
+    if (token.text.size() > kMaxTokenBytes) continue;
+    const std::string folded = FoldToken(token.text);
+    if (!folded.empty()) fn(folded, token);
+  }
+}
+
 // The folded tokens of `text` (tokens over kMaxTokenBytes left out) joined by single spaces:
 // "  Marine LE PEN," -> "marine le pen". Entity keys, subjects and quoted-text checks compare this.
 std::string FoldedWords(std::string_view text);

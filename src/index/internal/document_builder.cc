@@ -48,33 +48,23 @@ struct TextIndexer {
   // The body: folded words with positions, their stems and their exact forms.
   void IndexBody(std::string_view text) {
     Xapian::termpos pos = 0;
-    TokenIterator tokens(text);
-    Token token;
-    while (tokens.Next(&token)) {
-      if (token.text.size() > kMaxTokenBytes) continue;
-      const std::string folded = FoldToken(token.text);
-      if (folded.empty()) continue;
+    ForEachFoldedWord(text, [&](const std::string& folded, const Token& token) {
       doc.add_posting(folded, ++pos);
       AddVariants(folded, token.text, 1);
-    }
+    });
   }
 
   // A field searched by prefix (title, path): positional, plus its words in the default field
   // with `body_wdf` (0 to leave them out of it).
   void IndexField(std::string_view prefix, std::string_view text, Xapian::termpos* pos,
                   Xapian::termcount body_wdf) {
-    TokenIterator tokens(text);
-    Token token;
-    while (tokens.Next(&token)) {
-      if (token.text.size() > kMaxTokenBytes) continue;
-      const std::string folded = FoldToken(token.text);
-      if (folded.empty()) continue;
+    ForEachFoldedWord(text, [&](const std::string& folded, const Token& token) {
       doc.add_posting(Term(prefix, folded), ++*pos);
       if (body_wdf > 0) {
         doc.add_term(folded, body_wdf);
         AddVariants(folded, token.text, body_wdf);
       }
-    }
+    });
     *pos += kFieldGap;
   }
 

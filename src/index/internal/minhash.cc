@@ -49,15 +49,10 @@ std::optional<Signature> MinHashOf(std::string_view text) {
   signature.fill(std::numeric_limits<std::uint32_t>::max());
   std::deque<std::uint64_t> window;  // hashes of the last kShingleWords words
   std::size_t shingles = 0;
-  TokenIterator tokens(text);
-  Token token;
-  while (tokens.Next(&token)) {
-    if (token.text.size() > kMaxTokenBytes) continue;
-    const std::string folded = FoldToken(token.text);
-    if (folded.empty()) continue;
+  ForEachFoldedWord(text, [&](const std::string& folded, const Token& /*token*/) {
     window.push_back(HashBytes(folded));
     if (window.size() > static_cast<std::size_t>(kShingleWords)) window.pop_front();
-    if (window.size() < static_cast<std::size_t>(kShingleWords)) continue;
+    if (window.size() < static_cast<std::size_t>(kShingleWords)) return;
     std::uint64_t shingle = 0;
     for (std::uint64_t word : window) shingle = Mix(shingle ^ word);
     ++shingles;
@@ -69,7 +64,7 @@ std::optional<Signature> MinHashOf(std::string_view text) {
       const auto h = static_cast<std::uint32_t>((kHashMul[i] * shingle + kHashAdd[i]) >> 32);
       if (h < signature[i]) signature[i] = h;
     }
-  }
+  });
   if (shingles < kMinShingles) return std::nullopt;
   return signature;
 }

@@ -55,13 +55,9 @@ void AddOccurrenceTerms(Xapian::Document& doc, const Occurrence& occurrence) {
   if (!occurrence.parent_id.empty())
     doc.add_boolean_term(Term(kPrefixParent, occurrence.parent_id));
   Xapian::termpos pos = NextPathPosition(doc);
-  TokenIterator tokens(occurrence.path);
-  Token token;
-  while (tokens.Next(&token)) {
-    if (token.text.size() > kMaxTokenBytes) continue;
-    const std::string folded = FoldToken(token.text);
-    if (!folded.empty()) doc.add_posting(Term(kPrefixPath, folded), ++pos);
-  }
+  ForEachFoldedWord(occurrence.path, [&](const std::string& folded, const Token& /*token*/) {
+    doc.add_posting(Term(kPrefixPath, folded), ++pos);
+  });
 }
 
 Status SetOccurrences(Xapian::Document& doc, const std::vector<Occurrence>& occurrences) {
