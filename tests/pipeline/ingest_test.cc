@@ -14,6 +14,7 @@
 #include "core/collection.h"
 #include "extract/internal/builtin.h"
 #include "index/index.h"
+#include "misbehave.h"
 #include "query/search.h"
 #include "store/store.h"
 
@@ -29,15 +30,7 @@ class MisbehavingExtractor final : public extract::Extractor {
   bool Accepts(std::string_view media_type) const override { return media_type == "text/plain"; }
   Result<Extraction> Extract(const extract::Input& input, extract::ChildSink&) const override {
     const std::string_view bytes = input.bytes;
-    if (bytes.rfind("CRASH", 0) == 0) raise(SIGSEGV);
-    if (bytes.rfind("HANG", 0) == 0) {
-      while (true) std::this_thread::sleep_for(std::chrono::seconds(1));
-    }
-    if (bytes.rfind("HOG", 0) == 0) {
-      // Address space, not touched pages: the limit trips at once, however loaded the machine.
-      std::vector<std::unique_ptr<char[]>> hog;
-      while (true) hog.emplace_back(new char[64 << 20]);
-    }
+    test_util::MisbehaveOnDemand(bytes);
     Extraction ex;
     ex.text = std::string(bytes);
     return ex;

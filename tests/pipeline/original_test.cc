@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/hash.h"
+#include "misbehave.h"
 
 namespace trove::pipeline {
 namespace {
@@ -25,14 +26,7 @@ class LineContainer final : public extract::Extractor {
   bool Accepts(std::string_view media_type) const override { return media_type == "text/plain"; }
   Result<Extraction> Extract(const extract::Input& input, extract::ChildSink& sink) const override {
     const std::string bytes(input.bytes);
-    if (bytes.rfind("CRASH", 0) == 0) raise(SIGSEGV);
-    if (bytes.rfind("HANG", 0) == 0) {
-      while (true) std::this_thread::sleep_for(std::chrono::seconds(1));
-    }
-    if (bytes.rfind("HOG", 0) == 0) {
-      std::vector<std::unique_ptr<char[]>> hog;
-      while (true) hog.emplace_back(new char[64 << 20]);
-    }
+    test_util::MisbehaveOnDemand(bytes);
     std::size_t start = 0;
     while (start < bytes.size()) {
       std::size_t end = bytes.find('\n', start);
