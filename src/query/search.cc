@@ -210,6 +210,48 @@ Result<std::vector<QueryNode>> ParseFilters(index::Reader& reader, const SearchO
   return out;
 }
 
+// A query as Search and Aggregate read it.
+struct Prepared {
+  QueryNode node;                // as parsed, curation applied
+  index::SearchRequest request;  // tag: and thread: resolved, filters parsed
+  bool is_relaxable = false;     // a long plain conjunction (kRelaxMinWords words or more)
+  std::size_t word_count = 0;
+};
+
+Result<Prepared> Prepare(index::Reader& reader, std::string_view query,
+                         const SearchOptions& options) {
+  ParseOptions parse_options;
+  parse_options.is_exact = options.is_exact;
+  Prepared out;
+  // A blank query is every document (to browse a dump by its facets).
+  if (query.find_first_not_of(" \t\r\n") != std::string_view::npos) {
+    TROVE_ASSIGN_OR_RETURN(out.node, Parse(query, parse_options));
+  }
+  if (!options.entity_rules.empty())
+    ApplyEntityRules(out.node, index::EntityRules(options.entity_rules));
+  index::SearchRequest& request = out.request;
+  TROVE_ASSIGN_OR_RETURN(request.query, ResolveSets(out.node, reader, options));
+  TROVE_ASSIGN_OR_RETURN(request.filters, ParseFilters(reader, options));
+  request.offset = options.offset;
+  request.limit = options.limit;
+  request.sort = options.sort;
+  request.want_facets = options.want_facets;
+  request.similarity = options.similarity;
+  request.collapse = options.collapse;
+  request.entity_rules = options.entity_rules;
+  out.is_relaxable =
+      IsPlainConjunction(out.node, &out.word_count) && out.word_count >= kRelaxMinWords;
+  if (out.is_relaxable) request.min_exact_total = kRelaxBelow;
+  return out;
+}
+
+// The relaxed form of a plain conjunction: any of its words.
+QueryNode AnyWord(const QueryNode& conjunction) {
+  QueryNode any = conjunction;
+  any.kind = Kind::kOr;
+  return any;
+}
+
 }  // namespace
 
 std::string Snippet::Render(std::string_view open, std::string_view close) const {
@@ -327,52 +369,6 @@ Snippet Highlighter::Cut(std::string_view text, std::string_view lang,
   }
   return snippet;
 }
-
-namespace {
-
-// A query as Search and Aggregate read it.
-struct Prepared {
-  QueryNode node;                // as parsed, curation applied
-  index::SearchRequest request;  // tag: and thread: resolved, filters parsed
-  bool is_relaxable = false;     // a long plain conjunction (kRelaxMinWords words or more)
-  std::size_t word_count = 0;
-};
-
-Result<Prepared> Prepare(index::Reader& reader, std::string_view query,
-                         const SearchOptions& options) {
-  ParseOptions parse_options;
-  parse_options.is_exact = options.is_exact;
-  Prepared out;
-  // A blank query is every document (to browse a dump by its facets).
-  if (query.find_first_not_of(" \t\r\n") != std::string_view::npos) {
-    TROVE_ASSIGN_OR_RETURN(out.node, Parse(query, parse_options));
-  }
-  if (!options.entity_rules.empty())
-    ApplyEntityRules(out.node, index::EntityRules(options.entity_rules));
-  index::SearchRequest& request = out.request;
-  TROVE_ASSIGN_OR_RETURN(request.query, ResolveSets(out.node, reader, options));
-  TROVE_ASSIGN_OR_RETURN(request.filters, ParseFilters(reader, options));
-  request.offset = options.offset;
-  request.limit = options.limit;
-  request.sort = options.sort;
-  request.want_facets = options.want_facets;
-  request.similarity = options.similarity;
-  request.collapse = options.collapse;
-  request.entity_rules = options.entity_rules;
-  out.is_relaxable =
-      IsPlainConjunction(out.node, &out.word_count) && out.word_count >= kRelaxMinWords;
-  if (out.is_relaxable) request.min_exact_total = kRelaxBelow;
-  return out;
-}
-
-// The relaxed form of a plain conjunction: any of its words.
-QueryNode AnyWord(const QueryNode& conjunction) {
-  QueryNode any = conjunction;
-  any.kind = Kind::kOr;
-  return any;
-}
-
-}  // namespace
 
 Result<AggregateResponse> Aggregate(index::Reader& reader, std::string_view query,
                                     const SearchOptions& options, index::AggregateRequest wanted) {

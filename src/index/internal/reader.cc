@@ -518,13 +518,14 @@ class XapianReader final : public Reader {
   Result<SearchResult> SearchShards(const SearchRequest& request) {
     const std::size_t n = shards_.size();
     const auto share = [n](std::uint64_t sample) { return sample == 0 ? 0 : (sample + n - 1) / n; };
+    // One set of counters per shard, only when facets are asked for (each copies the curation).
     std::vector<std::unique_ptr<Facets>> facets;
-    for (std::size_t s = 0; s < n; ++s) {
-      facets.push_back(
-          std::make_unique<Facets>(request.entity_rules, share(request.entity_facet_sample)));
-    }
     auto check_at_least = static_cast<Xapian::doccount>(request.min_exact_total);
     if (request.want_facets) {
+      for (std::size_t s = 0; s < n; ++s) {
+        facets.push_back(
+            std::make_unique<Facets>(request.entity_rules, share(request.entity_facet_sample)));
+      }
       Xapian::doccount largest = 0;
       for (const Xapian::Database& shard : shards_)
         largest = std::max(largest, shard.get_doccount());
