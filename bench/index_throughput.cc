@@ -2,7 +2,7 @@
 // corpus: documents/s, MB/s of text and peak RSS. No extraction, no ledger, no worker processes.
 //
 //   bench_index_throughput --corpus corpus.tsv --out DIR [--docs N] [--layout L]
-//                          [--commit-every N] [--commit-seconds S]
+//                          [--commit-every N] [--commit-seconds S] [--entities]
 //
 // Layouts (one per process, so that peak RSS belongs to one configuration):
 //   serial        1 job: one thread reads, prepares and hands documents to a one-shard Writer
@@ -16,6 +16,10 @@
 //                 so that one Reader searches both, each document in the shard its id selects.
 // Commits every 5,000 documents or 10 seconds, and at the end: trove ingest's default until
 // b481791 (now 20,000 or 30 s: pass --commit-every 20000 --commit-seconds 30 to match it).
+// --entities finds each document's entities (analyze::FindMentions: addresses, numbers, dates,
+// markings and the names tagger) in the preparing threads, as the ingest workers do; it builds
+// the collection that bench_xref needs at scale (bench/README.md), and its rate is not the index
+// layer's.
 // The index is left in DIR/index for bench_query_latency.
 #include <sys/stat.h>
 
@@ -30,6 +34,7 @@
 #include <thread>
 #include <vector>
 
+#include "analyze/mentions.h"
 #include "bench/bench_util.h"
 #include "index/index.h"
 
@@ -45,7 +50,15 @@ struct Options {
   std::string layout = "serial";
   std::uint64_t commit_every = 5'000;
   double commit_seconds = 10;
+  bool entities = false;
 };
+
+// The record of a corpus document, with its entities when asked for.
+DocumentRecord RecordOf(const CorpusDoc& doc, const Options& o) {
+  DocumentRecord record = ToRecord(doc);
+  if (o.entities) record.entities = analyze::FindMentions(record.extraction.text, record.lang);
+  return record;
+}
 
 struct Totals {
   std::uint64_t docs = 0;
@@ -102,7 +115,7 @@ bool IndexSerial(const Options& o, const std::string& index_dir, std::size_t sha
   CommitPolicy policy(o.commit_every, o.commit_seconds);
   CorpusDoc doc;
   for (std::uint64_t line = 0; line < o.docs && reader.Next(&doc); ++line) {
-    const DocumentRecord record = ToRecord(doc);
+    const DocumentRecord record = RecordOf(doc, o);
     if (shard_count > 1 && ShardOfId(record.id, shard_count) != shard) continue;
     double t0 = NowSeconds();
     auto prepared = index::PrepareDocument(record);
@@ -177,7 +190,7 @@ bool IndexPipeline(const Options& o, const std::string& index_dir, int shard_cou
     threads.emplace_back([&, p] {
       while (auto doc = docs.Pop()) {
         const double t0 = NowSeconds();
-        auto result = index::PrepareDocument(ToRecord(*doc));
+        auto result = index::PrepareDocument(RecordOf(*doc, o));
         prepare_seconds[static_cast<std::size_t>(p)] += NowSeconds() - t0;
         if (!Check(result.status(), "prepare")) {
           is_failed = true;
@@ -312,9 +325,17 @@ int Run(const Options& o) {
 
 int main(int argc, char** argv) {
   trove::bench::Options o;
-  for (int arg_idx = 1; arg_idx + 1 < argc; arg_idx += 2) {
+  for (int arg_idx = 1; arg_idx < argc; ++arg_idx) {
     const std::string arg = argv[arg_idx];
-    const std::string value = argv[arg_idx + 1];
+    if (arg == "--entities") {
+      o.entities = true;
+      continue;
+    }
+    if (arg_idx + 1 == argc) {
+      argc = 0;
+      break;
+    }
+    const std::string value = argv[++arg_idx];
     if (arg == "--corpus") {
       o.corpus = value;
     } else if (arg == "--out") {
@@ -331,10 +352,11 @@ int main(int argc, char** argv) {
       argc = 0;
     }
   }
-  if (argc % 2 == 0 || o.corpus.empty() || o.out.empty()) {
+  if (argc == 0 || o.corpus.empty() || o.out.empty()) {
     std::fprintf(stderr,
                  "usage: %s --corpus corpus.tsv --out DIR [--docs 200000] "
-                 "[--layout serial|pipeline|pipeline-2|parallel-2] [--commit-every 5000] [--commit-seconds 10]\n",
+                 "[--layout serial|pipeline|pipeline-2|parallel-2] [--commit-every 5000] [--commit-seconds 10] "
+                 "[--entities]\n",
                  argv[0]);
     return 2;
   }

@@ -14,6 +14,11 @@
 //   lean             both of the above
 //   no-data          as-is without the stored record (document data: the compressed text)
 //   no-values        as-is without value slots (date, type, lang, year, from, size, places, state)
+//   no-bands         as-is without the near-duplicate band terms (XH<band><key>: 16 a document,
+//                    nearly all of them unique in the collection)
+//   no-bands-values  without band terms and without value slots
+//   block-16k, block-32k, block-64k   as-is in a database of larger blocks (Xapian's default
+//                    is 8 KiB; trove's writer uses the default)
 #include <xapian.h>
 
 #include <cstdio>
@@ -33,8 +38,9 @@ struct Prepared {
   std::string blob;
 };
 
-Xapian::Document Strip(const Xapian::Document& in, bool drop_same_exact, bool drop_same_stem) {
-  if (!drop_same_exact && !drop_same_stem) return in;
+Xapian::Document Strip(const Xapian::Document& in, bool drop_same_exact, bool drop_same_stem,
+                       bool drop_bands) {
+  if (!drop_same_exact && !drop_same_stem && !drop_bands) return in;
   std::set<std::string> unprefixed;
   for (auto it = in.termlist_begin(); it != in.termlist_end(); ++it) {
     const std::string term = *it;
@@ -46,9 +52,43 @@ Xapian::Document Strip(const Xapian::Document& in, bool drop_same_exact, bool dr
     const std::string term = *it;
     if (drop_same_exact && term.rfind("XE", 0) == 0 && unprefixed.count(term.substr(2)) != 0) drop.push_back(term);
     if (drop_same_stem && term.rfind("Z", 0) == 0 && unprefixed.count(term.substr(1)) != 0) drop.push_back(term);
+    if (drop_bands && term.rfind("XH", 0) == 0) drop.push_back(term);
   }
   for (const std::string& term : drop) out.remove_term(term);
   return out;
+}
+
+struct WriteOptions {
+  bool is_add = false;
+  bool commit_at_end = false;
+  int block_size = 0;  // 0: Xapian's default (8 KiB)
+};
+
+// The timed part alone, in a function of its own so that callgrind can count it alone
+// (`--toggle-collect='*Write*'`, bench/README.md).
+[[gnu::noinline]] bool Write(const std::string& path, const std::vector<Prepared>& prepared,
+                             const std::vector<std::string>& blobs, const WriteOptions& options) {
+  try {
+    Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OVERWRITE, options.block_size);
+    std::uint64_t since_commit = 0;
+    for (std::size_t i = 0; i < prepared.size(); ++i) {
+      Xapian::Document doc = Xapian::Document::unserialise(blobs[i]);
+      if (options.is_add) {
+        db.add_document(doc);
+      } else {
+        db.replace_document("Q" + prepared[i].id, doc);
+      }
+      if (!options.commit_at_end && ++since_commit >= 5'000) {
+        db.commit();
+        since_commit = 0;
+      }
+    }
+    db.commit();
+  } catch (const Xapian::Error& e) {
+    std::fprintf(stderr, "%s: %s\n", path.c_str(), e.get_description().c_str());
+    return false;
+  }
+  return true;
 }
 
 int Run(const std::string& corpus, const std::string& out, std::uint64_t docs,
@@ -74,28 +114,23 @@ int Run(const std::string& corpus, const std::string& out, std::uint64_t docs,
     const bool commit_at_end = variant == "commit-at-end";
     const bool drop_exact = variant == "no-same-exact" || variant == "lean";
     const bool drop_stem = variant == "no-same-stem" || variant == "lean";
+    const bool drop_bands = variant == "no-bands" || variant == "no-bands-values";
+    // The variant's documents, stripped before the clock starts.
+    std::vector<std::string> blobs;
+    blobs.reserve(prepared.size());
+    for (const Prepared& p : prepared) {
+      Xapian::Document doc =
+          Strip(Xapian::Document::unserialise(p.blob), drop_exact, drop_stem, drop_bands);
+      if (variant == "no-data") doc.set_data(std::string());
+      if (variant == "no-values" || variant == "no-bands-values") doc.clear_values();
+      blobs.push_back(doc.serialise());
+    }
     const double load = LoadAverage();
     const double start = NowSeconds();
-    try {
-      Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OVERWRITE);
-      std::uint64_t since_commit = 0;
-      for (const Prepared& p : prepared) {
-        Xapian::Document doc = Strip(Xapian::Document::unserialise(p.blob), drop_exact, drop_stem);
-        if (variant == "no-data") doc.set_data(std::string());
-        if (variant == "no-values") doc.clear_values();
-        if (is_add) {
-          db.add_document(doc);
-        } else {
-          db.replace_document("Q" + p.id, doc);
-        }
-        if (!commit_at_end && ++since_commit >= 5'000) {
-          db.commit();
-          since_commit = 0;
-        }
-      }
-      db.commit();
-    } catch (const Xapian::Error& e) {
-      std::fprintf(stderr, "%s: %s\n", variant.c_str(), e.get_description().c_str());
+    int block_size = 0;  // Xapian's default
+    if (variant.rfind("block-", 0) == 0) block_size = std::stoi(variant.substr(6)) * 1024;
+    if (!Write(path, prepared, blobs, WriteOptions{is_add, commit_at_end, block_size})) {
+      std::fprintf(stderr, "%s: failed\n", variant.c_str());
       return 1;
     }
     const double seconds = NowSeconds() - start;

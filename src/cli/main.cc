@@ -57,10 +57,30 @@ void RestartWithOneOpenMpThread(char** argv) {
   execv("/proc/self/exe", argv);
 }
 
-// Runs writing at least this many documents suggest trove compact.
-constexpr std::uint64_t kCompactHintDocuments = 50000;
+// --compact of trove ingest.
+enum class CompactMode { kAuto, kAlways, kNever };
 
-int IngestCommand(const pipeline::IngestOptions& options) {
+// A run that writes this many documents or more, and at least this share of the collection's,
+// ends by compacting the index under --compact auto. Written file by file, a large index is a
+// third larger than it need be and phrase searches on a million documents take twice as long
+// (bench/RESULTS.md, session 5); compaction costs about 2.5 minutes a million documents, a tenth
+// of the ingest's time. A smaller addition to a large collection is not worth rewriting it all.
+constexpr std::uint64_t kAutoCompactDocuments = 50000;
+constexpr std::uint64_t kAutoCompactShareDivisor = 4;  // at least a quarter of the collection
+
+int Compact(const std::string& collection);
+
+bool ShouldCompact(CompactMode mode, std::uint64_t documents_written,
+                   const std::string& collection) {
+  if (mode != CompactMode::kAuto) return mode == CompactMode::kAlways;
+  if (documents_written < kAutoCompactDocuments) return false;
+  auto reader = index::Reader::Open(IndexDir(collection));
+  if (!reader.ok()) return false;
+  auto stats = (*reader)->Stats();
+  return stats.ok() && documents_written * kAutoCompactShareDivisor >= stats->documents;
+}
+
+int IngestCommand(const pipeline::IngestOptions& options, CompactMode compact) {
   const bool is_tty = IsTerminal(stderr);
   auto last_line = std::chrono::steady_clock::now();
   pipeline::ProgressCallback progress = [&](const pipeline::IngestProgress& p) {
@@ -109,13 +129,15 @@ int IngestCommand(const pipeline::IngestOptions& options) {
     std::printf("see what failed and why: trove failures --collection %s\n",
                 options.collection.c_str());
   }
-  // A large run leaves the index a third larger than it need be (bench/RESULTS.md, session 5):
-  // say how to compact it rather than spend minutes on it unasked.
-  if (p.documents >= kCompactHintDocuments) {
-    std::printf(
-        "%llu documents written: trove compact --collection %s makes the index about a "
-        "third smaller and searches faster\n",
-        static_cast<unsigned long long>(p.documents), options.collection.c_str());
+  if (ShouldCompact(compact, p.documents, options.collection)) {
+    std::fflush(stdout);
+    // The run itself completed: a compaction that cannot proceed (another process writing the
+    // collection) leaves the index as written, searchable, and says how to retry.
+    if (Compact(options.collection) != 0) {
+      std::printf("the index was left as written; compact it later with: trove compact "
+                  "--collection %s\n",
+                  options.collection.c_str());
+    }
   }
   return 0;
 }
@@ -646,6 +668,16 @@ int Main(int argc, char** argv) {
       ->add_option("--ocr-lang", ingest.ocr_languages,
                    "Tesseract languages joined by + (each needs its tesseract-ocr-LANG package)")
       ->capture_default_str();
+  CompactMode compact_mode = CompactMode::kAuto;
+  const std::map<std::string, CompactMode> compact_modes = {{"auto", CompactMode::kAuto},
+                                                            {"always", CompactMode::kAlways},
+                                                            {"never", CompactMode::kNever}};
+  ingest_cmd
+      ->add_option("--compact", compact_mode,
+                   "compact the index after the run: auto (when it wrote 50,000 documents or "
+                   "more, and a quarter of the collection or more), always or never")
+      ->transform(CLI::CheckedTransformer(compact_modes, CLI::ignore_case))
+      ->default_str("auto");
   ingest_cmd->add_option("SOURCE", ingest.sources, "files, folders or archives");
 
   std::string query_text;
@@ -756,7 +788,7 @@ int Main(int argc, char** argv) {
       return kExitUsage;
     }
     if (ingest.ocr != pipeline::IngestOptions::Ocr::kOff) RestartWithOneOpenMpThread(argv);
-    return IngestCommand(ingest);
+    return IngestCommand(ingest, compact_mode);
   }
   if (search_cmd->parsed()) {
     search.sort = sort == "date"       ? index::SortOrder::kDateNewest

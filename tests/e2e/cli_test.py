@@ -1,8 +1,10 @@
 """The trove command line on the sample dump, as a user runs it."""
+import glob
 import json
 import mailbox
 import os
 import shutil
+import subprocess
 import tempfile
 import unittest
 
@@ -148,10 +150,31 @@ class Compaction(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="trove-e2e-compact-")
         self.collection = os.path.join(self.tmp, "collection")
-        run("ingest", "--collection", self.collection, SAMPLES)
+        self.first_ingest = run("ingest", "--collection", self.collection, SAMPLES)
 
     def tearDown(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def test_ingest_compacts_when_told_and_leaves_a_small_run_as_written(self):
+        # --compact auto (the default) compacts only after 50,000 documents or more.
+        self.assertNotIn("compacted", self.first_ingest.stdout)
+        other = os.path.join(self.tmp, "other")
+        proc = run("ingest", "--collection", other, "--compact", "always", SAMPLES)
+        self.assertRegex(proc.stdout, r"compacted \d+ shards?: [\d.]+ MiB -> [\d.]+ MiB")
+        as_written = run_json("search", "--collection", self.collection, "--limit", "100", "election")
+        compacted = run_json("search", "--collection", other, "--limit", "100", "election")
+        self.assertGreater(compacted["total"], 0)
+        self.assertEqual(sorted(h["id"] for h in compacted["hits"]), sorted(h["id"] for h in as_written["hits"]))
+        shards = sorted(glob.glob(os.path.join(other, "index", "shard-*")))
+        self.assertTrue(shards)
+        for shard in shards:
+            check = subprocess.run(["xapian-check", shard], capture_output=True, text=True)
+            self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
+        proc = run("ingest", "--collection", other, "--compact", "never", SAMPLES)
+        self.assertNotIn("compacted", proc.stdout)
+        proc = run("ingest", "--collection", other, "--compact", "sometimes", SAMPLES, check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("--compact", proc.stderr)
 
     def test_compact_keeps_every_document_and_a_later_ingest_works(self):
         before = run_json("search", "--collection", self.collection, "--limit", "100", "election")
