@@ -1,6 +1,7 @@
 #include "analyze/watchlist.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <optional>
 #include <set>
 
@@ -318,6 +319,13 @@ ParsedWatchList ParseFtm(std::string_view text) {
 }
 
 }  // namespace
+
+std::string WatchListFormatOfName(std::string_view file_name) {
+  const std::string ext = std::filesystem::path(file_name).extension().string();
+  if (ext == ".json" || ext == ".jsonl" || ext == ".ndjson" || ext == ".ftm") return "ftm";
+  if (ext == ".csv" || ext == ".tsv") return "csv";
+  return "";
+}
 
 Result<ParsedWatchList> ParseWatchList(std::string_view bytes, std::string_view format) {
   if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);

@@ -44,4 +44,8 @@ struct ParsedWatchList {
 // unterminated quote, no name) becomes a WatchListProblem with its line number.
 Result<ParsedWatchList> ParseWatchList(std::string_view bytes, std::string_view format = "");
 
+// The format a list file's name tells by its extension: "ftm" (.json, .jsonl, .ndjson, .ftm),
+// "csv" (.csv, .tsv), or "" (ParseWatchList then tells it from the content).
+std::string WatchListFormatOfName(std::string_view file_name);
+
 }  // namespace trove::analyze

@@ -1,6 +1,5 @@
 #include "cli/watch.h"
 
-#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -15,6 +14,7 @@
 #include "core/file.h"
 #include "index/index.h"
 #include "query/xref.h"
+#include "server/views.h"
 #include "store/store.h"
 #include "store/watchlists.h"
 
@@ -47,13 +47,8 @@ Status RequireCollection(const std::string& collection) {
 // Reads a watch-list file, telling stderr about each line that could not be read.
 Result<analyze::ParsedWatchList> ReadWatchList(const std::string& path, const std::string& format) {
   TROVE_ASSIGN_OR_RETURN(const std::string bytes, ReadFile(path));
-  std::string chosen = format;
-  if (chosen.empty()) {
-    const std::string ext = std::filesystem::path(path).extension().string();
-    if (ext == ".json" || ext == ".jsonl" || ext == ".ndjson" || ext == ".ftm") chosen = "ftm";
-    if (ext == ".csv" || ext == ".tsv") chosen = "csv";
-  }
-  auto parsed = analyze::ParseWatchList(bytes, chosen);
+  auto parsed =
+      analyze::ParseWatchList(bytes, format.empty() ? analyze::WatchListFormatOfName(path) : format);
   if (!parsed.ok()) return Status::InvalidArgument(path + ": " + parsed.status().message());
   for (const analyze::WatchListProblem& problem : parsed->problems) {
     std::fprintf(stderr, "%s:%llu: %s (line skipped)\n", path.c_str(),
@@ -186,34 +181,7 @@ int XrefCommand(const WatchOptions& options) {
   if (!result.ok()) return Fail(result.status());
   const query::XrefStats& stats = result->stats;
   if (options.as_json) {
-    nlohmann::json matches = nlohmann::json::array();
-    for (const query::XrefMatch& match : result->matches) {
-      nlohmann::json hits = nlohmann::json::array();
-      for (const query::XrefHit& hit : match.hits) {
-        hits.push_back({{"name", hit.name},
-                        {"type", hit.type},
-                        {"matched", hit.matched},
-                        {"kind", hit.kind},
-                        {"score", std::round(hit.score * 1000) / 1000},
-                        {"documents", hit.documents},
-                        {"ids", hit.ids}});
-      }
-      matches.push_back({{"line", match.entry.line},
-                         {"id", match.entry.id},
-                         {"schema", match.entry.schema},
-                         {"name", match.entry.names.front()},
-                         {"aliases", std::vector<std::string>(match.entry.names.begin() + 1,
-                                                              match.entry.names.end())},
-                         {"fields", nlohmann::json::parse(match.entry.fields_json, nullptr, false)},
-                         {"score", std::round(match.score * 1000) / 1000},
-                         {"documents", match.documents},
-                         {"hits", hits}});
-    }
-    const nlohmann::json out = {{"list", options.list},
-                                {"entries", stats.entries},
-                                {"matched", result->matches.size()},
-                                {"matches", matches}};
-    std::printf("%s\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    std::printf("%s\n", server::XrefView(options.list, *result, 2).c_str());
     return 0;
   }
   if (options.as_csv) {
@@ -289,27 +257,7 @@ int Hits(const WatchOptions& options) {
     }
   }
   if (options.as_json) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const store::WatchHit& hit : hits) {
-      out.push_back({{"list", hit.list},
-                     {"line", hit.line},
-                     {"id", hit.entry_id},
-                     {"entry", hit.entry_name},
-                     {"schema", hit.schema},
-                     {"name", hit.name},
-                     {"type", hit.type},
-                     {"matched", hit.matched},
-                     {"kind", hit.kind},
-                     {"score", std::round(hit.score * 1000) / 1000},
-                     {"doc_id", hit.doc_id},
-                     {"path", path_of[hit.doc_id]},
-                     {"run", hit.run_id},
-                     {"found", IsoDate(hit.found)},
-                     {"new", hit.run_id == latest}});
-    }
-    const nlohmann::json wrapped = {{"latest_run", latest}, {"hits", out}};
-    std::printf("%s\n",
-                wrapped.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    std::printf("%s\n", server::WatchHitsView(hits, path_of, latest, 2).c_str());
     return 0;
   }
   if (options.as_csv) {

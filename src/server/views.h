@@ -2,6 +2,7 @@
 // that a script sees the same fields whichever way it asks.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -9,7 +10,9 @@
 #include "index/index.h"
 #include "query/search.h"
 #include "query/thread.h"
+#include "query/xref.h"
 #include "store/store.h"
+#include "store/watchlists.h"
 
 namespace trove::server {
 
@@ -34,6 +37,13 @@ std::string DocumentView(const index::StoredDocument& doc,
 std::string FailuresView(const std::vector<store::Problem>& problems, int indent = -1);
 std::string EntitiesView(const std::vector<index::EntityCount>& entities, const std::string& with,
                          int indent = -1);
+// The hits the watch pass kept (`trove watch hits --json`): `path_of` maps a document id to the
+// path it was found at ("" when the index no longer has it); `latest_run` marks the new ones.
+std::string WatchHitsView(const std::vector<store::WatchHit>& hits,
+                          const std::map<std::string, std::string>& path_of,
+                          std::int64_t latest_run, int indent = -1);
+// A cross-reference of list `list` (`trove xref --json`).
+std::string XrefView(const std::string& list, const query::XrefResult& result, int indent = -1);
 // The collection's counts: `stats` may be null when there is no index yet.
 Result<std::string> StatusView(const std::string& collection, store::Store& store,
                                const index::IndexStats* stats, int indent = -1);

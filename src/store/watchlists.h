@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,6 +45,12 @@ struct WatchHit {
   std::int64_t found = 0;   // when, Unix seconds
 };
 
+// How many hits a list keeps (WatchLists::CountHits).
+struct WatchHitCount {
+  std::uint64_t hits = 0;
+  std::uint64_t of_run = 0;  // those found first by the run asked about
+};
+
 class WatchLists {
  public:
   // Opens the watch lists of the store at `path`, creating or migrating the store as needed.
@@ -74,6 +81,9 @@ class WatchLists {
   // Hits of list `list` (every list when empty) found first by run `run_id` (any run when 0),
   // by list, best score first, then by entry line and document. NotFound for an unknown list.
   virtual Result<std::vector<WatchHit>> Hits(const std::string& list, std::int64_t run_id) = 0;
+  // The number of hits of each list that has any, and of those found first by run `run_id`
+  // (the server's list of lists). One pass over the hits table, without reading the entries.
+  virtual Result<std::map<std::string, WatchHitCount>> CountHits(std::int64_t run_id) = 0;
 };
 
 }  // namespace trove::store

@@ -93,5 +93,16 @@ TEST(ParseWatchList, DropsDuplicateNamesInAnotherCaseOrAccent) {
   EXPECT_THAT(parsed->entries[0].names, ElementsAre("François Hollande", "F. Hollande"));
 }
 
+TEST(WatchListFormatOfName, TellsTheFormatByTheExtensionOnly) {
+  EXPECT_EQ(WatchListFormatOfName("/lists/sanctions.jsonl"), "ftm");
+  EXPECT_EQ(WatchListFormatOfName("entities.ftm"), "ftm");
+  EXPECT_EQ(WatchListFormatOfName("board.csv"), "csv");
+  EXPECT_EQ(WatchListFormatOfName("board.tsv"), "csv");
+  // Nothing to tell by: ParseWatchList looks at the content.
+  EXPECT_EQ(WatchListFormatOfName("suspects"), "");
+  EXPECT_EQ(WatchListFormatOfName("csv.txt"), "");
+  EXPECT_EQ(WatchListFormatOfName(""), "");
+}
+
 }  // namespace
 }  // namespace trove::analyze

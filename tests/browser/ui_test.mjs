@@ -3,7 +3,8 @@
 // Ingests samples/ plus hostile files made here (script payloads in an HTML e-mail body, file
 // names, an HTML title and author, an e-mail subject and sender), serves them with
 // `trove serve --port 0`, and walks the UI: search, facets, date histogram, a document and its
-// hits, entities, tags, notes, batch search, ingest status, then team mode login and logout.
+// hits, entities, tags, notes, batch search, ingest status, watch lists, then team mode login
+// and logout.
 // Any dialog, page error, CSP violation or injected element fails the test.
 //
 // Environment: TROVE_BIN (the trove binary), TROVE_SOURCE_DIR (the checkout, for samples/ and
@@ -726,6 +727,67 @@ async function main() {
       assert.match(await text(page.getByTestId('status-summary')), /\d+ documents from \d+ source files/);
       await page.getByTestId('failures').waitFor();
       await checkInert('the ingest page');
+    });
+
+    await step('a watch list is uploaded, an ingest finds a name of it, the hit opens', async () => {
+      const listName = "suspects <img src=x onerror=alert('listname')>";
+      await page.goto(`${base}/search?q=zebrafish`);
+      await page.getByRole('link', { name: 'Watch lists' }).click();
+      await page.getByTestId('no-watchlists').waitFor();
+      // Upload: line 4 cannot be read; the file name is a script payload, shown as text.
+      await page.getByLabel('List name').fill(listName);
+      await page.getByLabel('List file').setInputFiles({
+        name: "<img src=x onerror=alert('listfile')>.csv",
+        mimeType: 'text/csv',
+        buffer: Buffer.from('id,name,type\nw1,Whitney Webb,Person\nw2,Boris Johnson,Person\nw3,too,many,fields\n'),
+      });
+      await page.getByTestId('watchlist-upload-submit').click();
+      await page.getByTestId('upload-problems').waitFor();
+      assert.match(
+        await text(page.getByTestId('upload-problems')),
+        /<img src=x onerror=alert\('listfile'\)>\.csv:4: 4 fields where the header has 3 \(line skipped\)/,
+      );
+      assert.match(await text(page.getByTestId('upload-result')), /2 entries/);
+      await page.getByTestId('watch-hits-summary').waitFor();
+      assert.match(await text(page.getByTestId('watch-hits-summary')), /^0 hits/);
+      assert.equal(await text(page.getByTestId('watch-hits-list')), listName);
+      await checkInert('the watch lists page after an upload');
+
+      // An ingest after the list, with the server running: its new document names Whitney Webb.
+      const later = path.join(work, 'later');
+      fs.mkdirSync(later);
+      fs.writeFileSync(path.join(later, 'watch-note.txt'), 'Minutes of the zebrafish board. Present: Whitney Webb.\n');
+      run(['ingest', '--collection', collection, later]);
+      await page.reload();
+      const hit = page.getByTestId('watch-hit').first();
+      await hit.waitFor();
+      assert.equal(await page.getByTestId('watch-entry').count(), 1, 'one entry found: Whitney Webb');
+      assert.equal(await text(page.getByTestId('watch-entry-name')), 'Whitney Webb');
+      assert.match(await text(hit.getByTestId('watch-kind')), /^(exact|phrase)$/);
+      assert.match(await text(hit), /new/);
+      assert.match(await text(page.locator('[data-testid="watchlists"] tbody tr').first()), /1 new/);
+      // Only the latest run's: the same hit (it is that run's).
+      await page.getByTestId('watch-new').check();
+      await page.waitForFunction(() => new URLSearchParams(location.search).get('new') === '1');
+      await page.getByTestId('watch-hit').first().waitFor();
+      // The document opens from the hit.
+      await page.getByTestId('watch-doc').first().click();
+      await page.waitForURL(/\/doc\/[0-9a-f]{32}/);
+      await page.getByTestId('doctext').waitFor();
+      assert.match(await text(page.getByTestId('doctext')), /Whitney Webb/);
+      await page.goBack();
+      // The cross-reference also finds the article ingested before the list.
+      await page.getByTestId('xref-run').click();
+      await page.getByTestId('xref-summary').waitFor();
+      const xref = await text(page.getByTestId('xref'));
+      assert.match(xref, /Whitney Webb/);
+      assert.doesNotMatch(xref, /Boris Johnson/);
+      await checkInert('the watch list hits');
+      // Delete, confirmed in the page (no dialog).
+      await page.getByTestId('watchlist-delete').click();
+      await page.getByTestId('watchlist-delete-confirm').click();
+      await page.getByTestId('no-watchlists').waitFor();
+      await checkInert('the watch lists page after a delete');
     });
 
     await step('team mode: log in and out', async () => {

@@ -1,6 +1,7 @@
 """The JSON API of a real `trove serve` on 127.0.0.1, local mode and team mode."""
 import http.client
 import json
+import mailbox
 import os
 import re
 import shutil
@@ -578,7 +579,8 @@ class LocalMode(unittest.TestCase):
         routes = self.client.json("GET", "/api/routes")["routes"]
         with_params = [r for r in routes if "{" in r["pattern"]]
         self.assertGreaterEqual(len({p for r in with_params for p in re.findall(r"\{(\w+)\}", r["pattern"])}), 5)
-        good = {"id": self.article_id(), "tag": "x", "note": "1", "search": "1", "name": "nobody"}
+        good = {"id": self.article_id(), "tag": "x", "note": "1", "search": "1", "name": "nobody",
+                "list": "x"}
         before = self.client.json("GET", f"/api/documents/{good['id']}")
         for route in with_params:
             for name in re.findall(r"\{(\w+)\}", route["pattern"]):
@@ -605,6 +607,193 @@ class LocalMode(unittest.TestCase):
             self.assertIn("script-src 'self'", csp)
             self.assertNotIn("unsafe-inline", csp)
             self.assertEqual(resp.getheader("X-Content-Type-Options"), "nosniff")
+
+
+class WatchLists(unittest.TestCase):
+    """/api/watchlists: a list uploaded through the API is matched by the ingests that follow
+    (the server running beside them), its hits read back whole and as the latest run's, the
+    documents already there found by the on-demand cross-reference, and the list deleted."""
+
+    LIST = (
+        "id,name,aliases,type,note\n"
+        "w1,\"SARKOZY, Nicolas\",,Person,former president\n"  # the seed article (ingested before)
+        "w2,Whitney Webb,,Person,the author\n"               # the seed article, and webb.txt
+        "w3,Boris Johnson,,Person,absent\n"                  # nowhere
+        "w4,\"Blair, Tony\",,Person,mailbox\n"               # blair.eml
+        "w5,Too,many,fields,Person,here\n"                   # line 6: malformed
+    )
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="trove-api-watch-")
+        cls.collection = os.path.join(cls.tmp, "collection")
+        # Run 1: the seed article, before any list: the cross-reference's, not the watch pass's.
+        run("ingest", "--collection", cls.collection, ARTICLE_PATH)
+        # Run 2: one message of the sample mailbox that names Tony Blair (samples/SOURCES.md).
+        cls.mail_dir = os.path.join(cls.tmp, "mail")
+        os.makedirs(cls.mail_dir)
+        box = mailbox.mbox(os.path.join(SAMPLES, "mail", "spamassassin-easy-ham-2002.mbox"))
+        message = next(m for m in box if "Tony Blair" in m.as_string())
+        box.close()
+        with open(os.path.join(cls.mail_dir, "blair.eml"), "wb") as f:
+            f.write(message.as_bytes())
+        # Run 3: a note naming Whitney Webb.
+        cls.note_dir = os.path.join(cls.tmp, "notes")
+        os.makedirs(cls.note_dir)
+        with open(os.path.join(cls.note_dir, "webb.txt"), "w", encoding="utf-8") as f:
+            f.write("A short note: Whitney Webb wrote the article about the election.\n")
+        cls.server = Server(cls.collection)
+        cls.client = Client(cls.server.port)
+        cls.client.start_session()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def upload(self, name, body, expect=201, **params):
+        path = f"/api/watchlists/{urllib.parse.quote(name, safe='')}"
+        if params:
+            path = query(path, **params)
+        return self.client.json("POST", path, raw=body.encode(), expect=expect,
+                                headers={"Content-Type": "text/csv"})
+
+    def lists(self):
+        return {l["name"]: l for l in self.client.json("GET", "/api/watchlists")["lists"]}
+
+    def hits(self, name, **params):
+        return self.client.json("GET", query(f"/api/watchlists/{name}/hits", **params))
+
+    def test_upload_ingests_hits_new_xref_and_delete(self):
+        # Upload: the bad line is reported by number, the others load.
+        out = self.upload("suspects", self.LIST, file="suspects.csv")
+        self.assertEqual((out["entries"], out["format"], out["problems_total"]), (4, "csv", 1))
+        self.assertEqual(out["problems"][0]["line"], 6)
+        self.assertEqual(out["report"],
+                         ["suspects.csv:6: 6 fields where the header has 5 (line skipped)"])
+        listed = self.lists()["suspects"]
+        self.assertEqual((listed["entries"], listed["format"], listed["hits"]), (4, "csv", 0))
+        self.assertIn("suspects.csv", listed["source"])
+        # The documents already there are not the watch pass's.
+        self.assertEqual(self.hits("suspects")["total"], 0)
+
+        # Run 2, with the server running: Blair's message is matched as it arrives.
+        run("ingest", "--collection", self.collection, self.mail_dir)
+        after_mail = self.hits("suspects")
+        self.assertEqual(after_mail["total"], 1, after_mail)
+        blair = after_mail["hits"][0]
+        self.assertEqual((blair["id"], blair["entry"], blair["line"], blair["schema"]),
+                         ("w4", "Blair, Tony", 5, "Person"))
+        self.assertEqual((blair["type"], blair["kind"], blair["matched"]),
+                         ("person", "reordered", "Tony Blair"))
+        self.assertAlmostEqual(blair["score"], 0.9)
+        self.assertTrue(blair["path"].endswith("blair.eml"), blair)
+        self.assertRegex(blair["doc_id"], r"^[0-9a-f]{32}$")
+        self.assertTrue(blair["new"])
+        # The same hits as the command line's.
+        cli = run("watch", "hits", "--collection", self.collection, "--list", "suspects", "--json")
+        cli_hits = json.loads(cli.stdout)["hits"]
+        self.assertEqual(cli_hits, [{k: h[k] for k in h if k != "title"} for h in after_mail["hits"]])
+
+        # Run 3: Whitney Webb's note. `new` is that run's hits only; Blair's are no longer new.
+        run("ingest", "--collection", self.collection, self.note_dir)
+        new = self.hits("suspects", new=1)
+        self.assertTrue(new["new"])
+        self.assertGreaterEqual(new["total"], 1)
+        self.assertEqual({h["id"] for h in new["hits"]}, {"w2"})
+        self.assertTrue(all(h["new"] and h["run"] == new["latest_run"] for h in new["hits"]))
+        self.assertTrue(all(h["path"].endswith("webb.txt") for h in new["hits"]), new)
+        everything = self.hits("suspects")
+        self.assertEqual({h["id"] for h in everything["hits"]}, {"w2", "w4"})
+        self.assertEqual([h["id"] for h in everything["hits"] if not h["new"]], ["w4"])
+        scores = [h["score"] for h in everything["hits"]]
+        self.assertEqual(scores, sorted(scores, reverse=True))
+        listed = self.lists()["suspects"]
+        self.assertEqual((listed["hits"], listed["new_hits"]), (everything["total"], new["total"]))
+        # Paging.
+        page = self.hits("suspects", offset=1, limit=1)
+        self.assertEqual((page["total"], len(page["hits"])), (everything["total"], 1))
+        self.assertEqual(page["hits"][0], everything["hits"][1])
+
+        # The cross-reference finds the documents that were there before the list, too.
+        xref = self.client.json("GET", "/api/watchlists/suspects/xref")
+        found = {m["id"]: m for m in xref["matches"]}
+        self.assertIn("w1", found)  # only in the seed article, ingested before the list
+        self.assertIn("w4", found)
+        self.assertNotIn("w3", found)
+        self.assertEqual(found["w1"]["hits"][0]["kind"], "reordered")
+        self.assertEqual((xref["entries"], xref["entries_total"], xref["next_offset"]), (4, 4, None))
+        # A slice of the entries: the first only, and where the next starts.
+        first = self.client.json("GET", query("/api/watchlists/suspects/xref", limit=1))
+        self.assertEqual((first["entries"], first["next_offset"]), (1, 1))
+        self.assertEqual([m["id"] for m in first["matches"]], ["w1"])
+        strict = self.client.json("GET", query("/api/watchlists/suspects/xref", min_score="0.95"))
+        self.assertTrue(all(m["score"] >= 0.95 for m in strict["matches"]))
+        self.assertNotIn("w1", {m["id"] for m in strict["matches"]})  # reordered: 0.90
+        for bad in ({"min_score": "2"}, {"min_score": "high"}, {"limit": "10001"}, {"limit": "0"}):
+            error = self.client.json("GET", query("/api/watchlists/suspects/xref", **bad), expect=400)
+            self.assertIn(next(iter(bad)), error["error"]["message"])
+
+        # Delete: the list and its hits are gone, and both are audited.
+        self.client.json("DELETE", "/api/watchlists/suspects")
+        self.assertNotIn("suspects", self.lists())
+        self.client.json("GET", "/api/watchlists/suspects/hits", expect=404)
+        self.client.json("DELETE", "/api/watchlists/suspects", expect=404)
+        cli = run("watch", "list", "--collection", self.collection, "--json")
+        self.assertEqual(json.loads(cli.stdout), [])
+        audit = [(e["action"], e["detail"]) for e in self.client.json("GET", "/api/audit")["entries"]]
+        self.assertIn(("watch-add", "suspects: 4 entries from suspects.csv, 1 lines skipped"), audit)
+        self.assertIn(("watch-remove", "suspects"), audit)
+
+    def test_follow_the_money_lines_and_lists_that_cannot_load(self):
+        ftm = ('{"id":"p1","schema":"Person","properties":{"name":["Emmanuel MACRON"]}}\n'
+               '{"id":"p2","schema":"Person","properties":{"name":["Hollande\n'
+               '{"id":"s1","schema":"Sanction","properties":{"program":["none"]}}\n')
+        out = self.upload("ftm list", ftm, format="ftm")
+        self.assertEqual((out["format"], out["entries"], out["skipped"]), ("ftm", 1, 1))
+        self.assertEqual([p["line"] for p in out["problems"]], [2])
+        self.assertTrue(out["report"][0].startswith("ftm list:2: "), out["report"])
+        self.assertIn("ftm list", self.lists())
+        # The format from the file's name, as `trove watch add` tells it: JSON lines read as CSV
+        # have no name column.
+        error = self.upload("by name", ftm, expect=400, file="targets.csv")
+        self.assertIn("targets.csv: ", error["error"]["message"])
+        # Refused as a whole, and nothing stored.
+        before = self.lists()
+        error = self.upload("nameless", "id,title\n1,x\n", expect=400)
+        self.assertIn("name", error["error"]["message"])
+        error = self.upload("empty", "", expect=400)
+        self.assertIn("request body is the list", error["error"]["message"])
+        error = self.upload("badformat", "name\nX Y\n", expect=400, format="xml")
+        self.assertIn("format must be csv or ftm", error["error"]["message"])
+        error = self.upload("unreadable", "name\n\"never closed\n", expect=400)
+        self.assertIn("no name could be read", error["error"]["message"])
+        self.assertEqual(self.lists(), before)
+        self.client.json("DELETE", "/api/watchlists/ftm%20list")
+
+    def test_list_names_that_could_be_paths_or_odd_bytes_are_refused(self):
+        before = self.lists()
+        for bad in ("..", "%2e%2e", "..%2F..%2Fetc%2Fpasswd", "a%5C..%5Cb", "a%00b", "a%0Ab",
+                    ".hidden", "%20lead", "%ff%fe", "x" * 101):
+            for method, path in (("POST", f"/api/watchlists/{bad}"),
+                                 ("DELETE", f"/api/watchlists/{bad}"),
+                                 ("GET", f"/api/watchlists/{bad}/hits"),
+                                 ("GET", f"/api/watchlists/{bad}/xref")):
+                resp, payload = self.client.request(method, path, raw=b"name\nEvil Name\n")
+                self.assertTrue(400 <= resp.status < 500, f"{method} {path}: {resp.status}")
+                self.assertIn("error", json.loads(payload))
+                self.assertNotIn(b"root:", payload)
+        self.assertEqual(self.lists(), before)
+        # An unknown list is a 404, not an empty answer.
+        self.client.json("GET", "/api/watchlists/nosuch/hits", expect=404)
+        self.client.json("GET", "/api/watchlists/nosuch/xref", expect=404)
+
+    def test_changes_need_the_csrf_token_even_in_local_mode(self):
+        resp, payload = self.client.request("POST", "/api/watchlists/sneaky", raw=b"name\nX Y\n",
+                                            csrf=False)
+        self.assertEqual(resp.status, 403)
+        self.assertIn("X-CSRF-Token", json.loads(payload)["error"]["message"])
+        self.assertNotIn("sneaky", self.lists())
 
 
 class RetryFailures(unittest.TestCase):
@@ -768,7 +957,8 @@ class TeamMode(unittest.TestCase):
         return client
 
     def concrete(self, pattern):
-        values = {"id": self.doc_id, "tag": "x", "note": "1", "search": "1", "name": "nobody"}
+        values = {"id": self.doc_id, "tag": "x", "note": "1", "search": "1", "name": "nobody",
+                  "list": "x"}
         return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], pattern)
 
     def test_every_route_needs_a_session(self):
@@ -861,6 +1051,38 @@ class TeamMode(unittest.TestCase):
         # the right password is refused too while the account is blocked
         resp, _ = client.request("POST", "/api/login", {"name": "ada", "password": "ada-secret-pw"})
         self.assertEqual(resp.status, 429)
+
+    def test_a_reader_reads_watch_lists_but_only_an_editor_changes_them(self):
+        body = b"name\nNicolas Sarkozy\n"
+        reader = self.login("rex")
+        resp, payload = reader.request("POST", "/api/watchlists/team-list", raw=body)
+        self.assertEqual(resp.status, 403, payload)
+        self.assertIn("needs the editor role", json.loads(payload)["error"]["message"])
+        self.assertEqual(reader.json("GET", "/api/watchlists")["lists"], [])
+        editor = self.login("eve")
+        resp, payload = editor.request("POST", "/api/watchlists/team-list", raw=body, csrf=False)
+        self.assertEqual(resp.status, 403)  # no CSRF token
+        resp, payload = editor.request("POST", "/api/watchlists/team-list", raw=body,
+                                       headers={"X-CSRF-Token": "0" * 32}, csrf=False)
+        self.assertEqual(resp.status, 403)  # a wrong one
+        self.assertEqual(reader.json("GET", "/api/watchlists")["lists"], [])
+        out = editor.json("POST", "/api/watchlists/team-list", raw=body, expect=201)
+        self.assertEqual(out["entries"], 1)
+        lists = reader.json("GET", "/api/watchlists")["lists"]
+        self.assertEqual([(l["name"], l["source"]) for l in lists],
+                         [("team-list", "request body (uploaded by eve)")])
+        self.assertEqual(reader.json("GET", "/api/watchlists/team-list/hits")["hits"], [])
+        resp, _ = reader.request("DELETE", "/api/watchlists/team-list")
+        self.assertEqual(resp.status, 403)
+        self.assertEqual(len(reader.json("GET", "/api/watchlists")["lists"]), 1)
+        editor.json("DELETE", "/api/watchlists/team-list")
+        self.assertEqual(reader.json("GET", "/api/watchlists")["lists"], [])
+        subprocess.run([TROVE, "user", "add", "wla", "--role", "admin", "--collection", self.collection],
+                       input="wla-secret-pw\n", text=True, capture_output=True, check=True, timeout=60)
+        entries = self.login("wla").json("GET", "/api/audit")["entries"]
+        actions = [(e["user"], e["action"]) for e in entries]
+        self.assertIn(("eve", "watch-add"), actions)
+        self.assertIn(("eve", "watch-remove"), actions)
 
     def test_audit_log_records_searches_and_views_for_admins(self):
         reader = self.login("rex")

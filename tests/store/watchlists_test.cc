@@ -126,6 +126,15 @@ TEST(WatchLists, AListIsMatchedFromTheLastRunOnAndItsHitsKeepTheirFirstRun) {
   EXPECT_DOUBLE_EQ((*newest)[0].score, 0.85);
   EXPECT_EQ((*newest)[0].list, "a");
 
+  // Counted per list: every hit, and those run 3 found first.
+  ASSERT_TRUE((*lists)->Put({"c", "c.csv", "csv", 0, 0}, {Entry(2, {"Three"})}).ok());
+  auto counts = (*lists)->CountHits(*run3);
+  ASSERT_TRUE(counts.ok()) << counts.status().ToString();
+  ASSERT_EQ(counts->size(), 1u);  // c has no hits: not listed
+  EXPECT_EQ(counts->at("a").hits, 3u);
+  EXPECT_EQ(counts->at("a").of_run, 1u);
+  EXPECT_EQ((*lists)->CountHits(*run2)->at("a").of_run, 2u);
+
   EXPECT_TRUE((*lists)->Hits("b", 0).status().Is(StatusCode::kNotFound));
   EXPECT_TRUE((*lists)->AddHits("b", *run3, {}).status().Is(StatusCode::kNotFound));
   // Replacing a list drops its hits (its lines may mean other names now).

@@ -133,6 +133,81 @@ export interface RetryStatus {
   last_line: string;
 }
 
+// Watch lists (docs/api.md, "Watch lists"): the lists, the hits ingests kept, an upload's
+// report, and an on-demand cross-reference.
+export interface WatchList {
+  name: string;
+  format: string;
+  source: string;
+  entries: number;
+  added: string;
+  matched_run: number;
+  hits: number;
+  new_hits: number; // of the latest ingest run
+}
+
+export interface WatchHit {
+  list: string;
+  line: number; // the entry's line in the list's file
+  id: string; // the list's own id of the entry
+  entry: string; // the entry's name
+  schema: string;
+  name: string; // the entry's name or alias that matched
+  type: string; // person, org, email (an entity of the document) or text
+  matched: string; // what the document writes
+  kind: string;
+  score: number;
+  doc_id: string;
+  path: string;
+  title: string;
+  run: number;
+  found: string;
+  new: boolean;
+}
+
+export interface WatchHits {
+  list: string;
+  latest_run: number;
+  new: boolean;
+  total: number;
+  offset: number;
+  limit: number;
+  hits: WatchHit[];
+}
+
+export interface WatchUpload {
+  list: string;
+  format: string;
+  entries: number;
+  names: number;
+  skipped: number;
+  problems_total: number;
+  problems: { line: number; message: string }[];
+  report: string[];
+}
+
+export interface XrefMatch {
+  line: number;
+  id: string;
+  schema: string;
+  name: string;
+  aliases: string[];
+  score: number;
+  documents: number;
+  hits: { name: string; type: string; matched: string; kind: string; score: number; documents: number; ids: string[] }[];
+}
+
+export interface XrefResult {
+  list: string;
+  entries: number;
+  entries_total: number;
+  offset: number;
+  next_offset: number | null;
+  matched: number;
+  seconds: number;
+  matches: XrefMatch[];
+}
+
 export interface DocumentView {
   id: string;
   path: string;
@@ -359,6 +434,52 @@ export const api = {
       throw new ApiError(res.status, message);
     }
     return res.blob();
+  },
+  watchLists: () => request<{ latest_run: number; lists: WatchList[] }>('GET', '/api/watchlists'),
+  watchHits: (list: string, onlyNew: boolean, offset: number, limit: number) => {
+    const qs = new URLSearchParams({ offset: String(offset), limit: String(limit) });
+    if (onlyNew) qs.set('new', '1');
+    return request<WatchHits>('GET', `/api/watchlists/${encodeURIComponent(list)}/hits?${qs}`);
+  },
+  xref: (list: string, minScore: number, offset: number) => {
+    const qs = new URLSearchParams({ min_score: String(minScore), offset: String(offset) });
+    return request<XrefResult>('GET', `/api/watchlists/${encodeURIComponent(list)}/xref?${qs}`);
+  },
+  removeWatchList: (list: string) => request('DELETE', `/api/watchlists/${encodeURIComponent(list)}`),
+  // The list's file is the body as it is (CSV or FollowTheMoney JSON lines); its name tells the
+  // server the format when `format` is '' (as `trove watch add` does).
+  uploadWatchList: async (list: string, file: Blob, fileName: string, format: string): Promise<WatchUpload> => {
+    if (session === null) await loadSession();
+    const qs = new URLSearchParams({ file: fileName });
+    if (format) qs.set('format', format);
+    let res: Response;
+    try {
+      res = await fetch(`/api/watchlists/${encodeURIComponent(list)}?${qs}`, {
+        method: 'POST',
+        headers: {
+          Accept: 'application/json',
+          'Content-Type': 'text/plain; charset=utf-8',
+          'X-CSRF-Token': session?.csrf ?? '',
+        },
+        body: file,
+        credentials: 'same-origin',
+      });
+    } catch {
+      throw new ApiError(0, 'the trove server does not answer (is `trove serve` running?)');
+    }
+    let payload: unknown = null;
+    try {
+      payload = await res.json();
+    } catch {
+      payload = null;
+    }
+    if (!res.ok) {
+      if (res.status === 401) onUnauthorized();
+      const message =
+        (payload as { error?: { message?: string } } | null)?.error?.message ?? `upload: HTTP ${res.status}`;
+      throw new ApiError(res.status, message);
+    }
+    return payload as WatchUpload;
   },
   entities: (type: string, withName: string, limit: number) => {
     const qs = new URLSearchParams();

@@ -13,6 +13,7 @@ import { LoginPage } from './views/Login';
 import { AdminPage } from './views/Admin';
 import { GraphPage } from './views/Graph';
 import { TimelinePage } from './views/Timeline';
+import { WatchListsPage } from './views/WatchLists';
 
 function Nav({ session, onLogout }: { session: Session; onLogout: () => void }) {
   const { path } = useLocation();
@@ -34,6 +35,7 @@ function Nav({ session, onLogout }: { session: Session; onLogout: () => void }) 
       <nav>
         {link('/', 'Search', 's')}
         {link('/batch', 'Batch search', 'b')}
+        {link('/watchlists', 'Watch lists', 'w')}
         {link('/status', 'Ingest', 'i')}
         {session.role === 'admin' && session.mode === 'team' && link('/admin', 'Accounts', 'a')}
       </nav>
@@ -63,6 +65,7 @@ function Routes() {
   if (path === '/graph') return <GraphPage params={params} />;
   if (path === '/timeline') return <TimelinePage params={params} />;
   if (path === '/batch') return <BatchPage />;
+  if (path === '/watchlists') return <WatchListsPage params={params} />;
   if (path === '/status') return <StatusPage />;
   if (path === '/admin') return <AdminPage />;
   return (

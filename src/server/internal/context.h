@@ -2,6 +2,7 @@
 // readers and stores, pooled across the server's threads.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -20,6 +21,7 @@
 #include "index/index.h"
 #include "server/server.h"
 #include "store/store.h"
+#include "store/watchlists.h"
 #include "store/workspace.h"
 
 namespace trove::server::internal {
@@ -86,6 +88,7 @@ struct Services {
   Pool<index::Reader> readers;
   Pool<store::Store> stores;
   Pool<store::Workspace> workspaces;
+  Pool<store::WatchLists> watchlists;
   // The CSRF token of local mode (team mode keeps one per session).
   std::string local_csrf;
 
@@ -100,6 +103,10 @@ struct Services {
     std::string started_by;
   };
   RetryJob retry;
+
+  // An on-demand cross-reference (GET /api/watchlists/{list}/xref) is running: one at a time
+  // (watchlists_api.cc).
+  std::atomic<bool> is_xref_running{false};
 };
 
 struct Call {
@@ -133,5 +140,11 @@ struct Route {
 // The API's routes (api.cc), in the order they are matched.
 std::vector<Route> ApiRoutes();
 
+// The watch-list routes (watchlists_api.cc), rows of ApiRoutes(): docs/api.md, "Watch lists".
+Status WatchListsRoute(Call& call);       // GET /api/watchlists
+Status WatchHitsRoute(Call& call);        // GET /api/watchlists/{list}/hits
+Status PutWatchListRoute(Call& call);     // POST /api/watchlists/{list}
+Status RemoveWatchListRoute(Call& call);  // DELETE /api/watchlists/{list}
+Status XrefWatchListRoute(Call& call);    // GET /api/watchlists/{list}/xref
 
 }  // namespace trove::server::internal

@@ -399,6 +399,7 @@ Services::Services(const ServeOptions& opts)
       readers([dir = IndexDir(opts.collection)] { return index::Reader::Open(dir); }),
       stores([path = StorePath(opts.collection)] { return store::Store::Open(path); }),
       workspaces([path = StorePath(opts.collection)] { return store::Workspace::Open(path); }),
+      watchlists([path = StorePath(opts.collection)] { return store::WatchLists::Open(path); }),
       local_csrf(RandomHex(16)) {}
 
 std::string Call::Query(const std::string& name, const std::string& fallback) const {

@@ -1,7 +1,10 @@
 #include "server/internal/context.h"
 #include "server/internal/views_json.h"
 
+#include <cmath>
+
 #include "core/collection.h"
+#include "core/time.h"
 #include "index/index.h"
 
 namespace trove::server {
@@ -20,6 +23,9 @@ Json Spans(const std::vector<std::pair<std::size_t, std::size_t>>& spans) {
 std::string Dump(const Json& value, int indent) {
   return value.dump(indent, ' ', false, Json::error_handler_t::replace);
 }
+
+// Scores to three decimals: more would be noise.
+double Rounded(double score) { return std::round(score * 1000) / 1000; }
 
 }  // namespace
 
@@ -175,6 +181,51 @@ Json EntitiesJson(const std::vector<index::EntityCount>& entities, const std::st
   return out;
 }
 
+Json WatchHitJson(const store::WatchHit& hit, const std::string& path, std::int64_t latest_run) {
+  return {{"list", hit.list},
+          {"line", hit.line},
+          {"id", hit.entry_id},
+          {"entry", hit.entry_name},
+          {"schema", hit.schema},
+          {"name", hit.name},
+          {"type", hit.type},
+          {"matched", hit.matched},
+          {"kind", hit.kind},
+          {"score", Rounded(hit.score)},
+          {"doc_id", hit.doc_id},
+          {"path", path},
+          {"run", hit.run_id},
+          {"found", IsoDate(hit.found)},
+          {"new", hit.run_id == latest_run}};
+}
+
+Json XrefMatchesJson(const std::vector<query::XrefMatch>& matches) {
+  Json out = Json::array();
+  for (const query::XrefMatch& match : matches) {
+    Json hits = Json::array();
+    for (const query::XrefHit& hit : match.hits) {
+      hits.push_back({{"name", hit.name},
+                      {"type", hit.type},
+                      {"matched", hit.matched},
+                      {"kind", hit.kind},
+                      {"score", Rounded(hit.score)},
+                      {"documents", hit.documents},
+                      {"ids", hit.ids}});
+    }
+    out.push_back({{"line", match.entry.line},
+                   {"id", match.entry.id},
+                   {"schema", match.entry.schema},
+                   {"name", match.entry.names.front()},
+                   {"aliases", std::vector<std::string>(match.entry.names.begin() + 1,
+                                                        match.entry.names.end())},
+                   {"fields", Json::parse(match.entry.fields_json, nullptr, false)},
+                   {"score", Rounded(match.score)},
+                   {"documents", match.documents},
+                   {"hits", std::move(hits)}});
+  }
+  return out;
+}
+
 Result<Json> StatusJson(const std::string& collection, store::Store& store,
                         const index::IndexStats* stats) {
   TROVE_ASSIGN_OR_RETURN(auto by_state, store.CountSourcesByState());
@@ -242,6 +293,26 @@ std::string FailuresView(const std::vector<store::Problem>& problems, int indent
 std::string EntitiesView(const std::vector<index::EntityCount>& entities, const std::string& with,
                          int indent) {
   return internal::Dump(internal::EntitiesJson(entities, with), indent);
+}
+
+std::string WatchHitsView(const std::vector<store::WatchHit>& hits,
+                          const std::map<std::string, std::string>& path_of,
+                          std::int64_t latest_run, int indent) {
+  internal::Json out = internal::Json::array();
+  for (const store::WatchHit& hit : hits) {
+    const auto path = path_of.find(hit.doc_id);
+    out.push_back(internal::WatchHitJson(hit, path == path_of.end() ? "" : path->second,
+                                         latest_run));
+  }
+  return internal::Dump({{"latest_run", latest_run}, {"hits", std::move(out)}}, indent);
+}
+
+std::string XrefView(const std::string& list, const query::XrefResult& result, int indent) {
+  return internal::Dump({{"list", list},
+                         {"entries", result.stats.entries},
+                         {"matched", result.matches.size()},
+                         {"matches", internal::XrefMatchesJson(result.matches)}},
+                        indent);
 }
 
 Result<std::string> StatusView(const std::string& collection, store::Store& store,

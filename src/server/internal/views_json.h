@@ -16,6 +16,9 @@ nlohmann::json DocumentJson(const index::StoredDocument& doc,
 nlohmann::json FailuresJson(const std::vector<store::Problem>& problems);
 nlohmann::json EntitiesJson(const std::vector<index::EntityCount>& entities,
                             const std::string& with);
+nlohmann::json WatchHitJson(const store::WatchHit& hit, const std::string& path,
+                            std::int64_t latest_run);
+nlohmann::json XrefMatchesJson(const std::vector<query::XrefMatch>& matches);
 Result<nlohmann::json> StatusJson(const std::string& collection, store::Store& store,
                                   const index::IndexStats* stats);
 

@@ -168,6 +168,21 @@ class SqliteWatchLists final : public WatchLists {
     return out;
   }
 
+  Result<std::map<std::string, WatchHitCount>> CountHits(std::int64_t run_id) override {
+    Statement st(
+        db_, "SELECT list, COUNT(*), COALESCE(SUM(run_id = ?), 0) FROM watch_hits GROUP BY list");
+    TROVE_RETURN_IF_ERROR(st.status());
+    st.Bind(1, run_id);
+    std::map<std::string, WatchHitCount> out;
+    int rc;
+    while ((rc = st.Step()) == SQLITE_ROW) {
+      out[st.Text(0)] = {static_cast<std::uint64_t>(st.Int(1)),
+                         static_cast<std::uint64_t>(st.Int(2))};
+    }
+    if (rc != SQLITE_DONE) return Error();
+    return out;
+  }
+
  private:
   Result<std::int64_t> LastRunId() {
     Statement st(db_, "SELECT COALESCE(MAX(id), 0) FROM runs");
