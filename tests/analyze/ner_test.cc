@@ -14,6 +14,8 @@
 #include <sys/wait.h>
 
 #include "../testing/temp_dir.h"
+#include "analyze/ner/decoder.h"
+#include "analyze/ner/features.h"
 #include "analyze/ner/model.h"
 #include "analyze/ner/trainer.h"
 
@@ -86,7 +88,26 @@ TEST(NerModel, RejectsAnotherVersionAsUnsupported) {
   ASSERT_FALSE(parsed.ok());
   EXPECT_EQ(parsed.status().code(), StatusCode::kUnsupported);
   EXPECT_THAT(parsed.status().message(), HasSubstr("new.bin"));
-  EXPECT_THAT(parsed.status().message(), HasSubstr("version 2"));
+  EXPECT_THAT(parsed.status().message(), HasSubstr("version 3"));
+}
+
+// Version 2 holds BILOU tag sets and the style features; other models stay version 1, which
+// older readers tag the same way.
+TEST(NerModel, WritesTheOldestVersionThatHoldsTheModel) {
+  ner::Model model = SmallModel();
+  model.feature_groups = ner::kFeatureAll & ~ner::kFeatureStyle;
+  EXPECT_EQ(ner::SerializeModel(model)[8], 1);
+  model.feature_groups = ner::kFeatureAll;
+  EXPECT_EQ(ner::SerializeModel(model)[8], 2);
+  model.feature_groups = ner::kFeatureAll & ~ner::kFeatureStyle;
+  model.tags = {"O", "B-PER", "I-PER", "L-PER", "U-PER"};
+  model.weights.resize((std::size_t{1} << model.hash_bits) * model.TagCount());
+  model.transitions.resize((model.TagCount() + 1) * model.TagCount());
+  const std::string bytes = ner::SerializeModel(model);
+  EXPECT_EQ(bytes[8], 2);
+  auto parsed = ner::ParseModel(bytes, "bilou.bin");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->tags, model.tags);
 }
 
 TEST(NerModel, RejectsBadMagicAndFlippedBytes) {
@@ -254,6 +275,91 @@ TEST(NerTrainer, LearnsATinyCorpusAndTagsItBack) {
   again->tags = model->tags;
   (void)ner::Train(*corpus, {}, options, again.get());
   EXPECT_EQ(ner::SerializeModel(*again), bytes);
+}
+
+TEST(NerDecoder, KeepsBilouSequencesWellFormed) {
+  const std::vector<std::string> tags = {"O",     "B-PER", "I-PER", "L-PER", "U-PER",
+                                         "B-LOC", "I-LOC", "L-LOC", "U-LOC"};
+  const ner::Decoder decoder(tags);
+  constexpr int kStart = -1;
+  EXPECT_TRUE(decoder.IsAllowed(kStart, 1));   // B-PER
+  EXPECT_TRUE(decoder.IsAllowed(kStart, 4));   // U-PER
+  EXPECT_FALSE(decoder.IsAllowed(kStart, 2));  // I-PER
+  EXPECT_FALSE(decoder.IsAllowed(kStart, 3));  // L-PER
+  EXPECT_TRUE(decoder.IsAllowed(1, 2));        // B-PER I-PER
+  EXPECT_TRUE(decoder.IsAllowed(1, 3));        // B-PER L-PER
+  EXPECT_FALSE(decoder.IsAllowed(1, 0));       // B-PER O: the name never ends
+  EXPECT_FALSE(decoder.IsAllowed(2, 7));       // I-PER L-LOC
+  EXPECT_FALSE(decoder.IsAllowed(3, 2));       // L-PER I-PER
+  EXPECT_TRUE(decoder.IsAllowed(3, 5));        // L-PER B-LOC
+  EXPECT_TRUE(decoder.IsAllowed(4, 8));        // U-PER U-LOC
+  EXPECT_FALSE(decoder.IsAllowedLast(1));
+  EXPECT_FALSE(decoder.IsAllowedLast(2));
+  EXPECT_TRUE(decoder.IsAllowedLast(3));
+  EXPECT_TRUE(decoder.IsAllowedLast(8));
+  // IOB2 keeps its rules: a name may end anywhere.
+  const ner::Decoder iob2({"O", "B-PER", "I-PER"});
+  EXPECT_TRUE(iob2.IsAllowed(1, 0));
+  EXPECT_FALSE(iob2.IsAllowed(0, 2));
+  EXPECT_TRUE(iob2.IsAllowedLast(1));
+  // U- and L- read as the start and the end of names.
+  EXPECT_THAT(ner::SpansFromTagIds(tags, {4, 0, 1, 2, 3, 8, 5, 7}),
+              ElementsAre(NerSpan{0, 1, "PER"}, NerSpan{2, 5, "PER"}, NerSpan{5, 6, "LOC"},
+                          NerSpan{6, 8, "LOC"}));
+}
+
+TEST(NerFeatures, StyleTellsATitleFromASentence) {
+  ner::Model model;
+  model.tags = {"O", "B-PER", "I-PER"};
+  model.hash_bits = 16;
+  model.feature_groups = ner::kFeatureStyle;
+  std::vector<ner::SentenceFeatures> title;
+  std::vector<ner::SentenceFeatures> prose;
+  ner::ExtractFeatures(model, {{"Paris", "Saint-Germain"}}, &title);
+  ner::ExtractFeatures(model, {{"Paris", "Saint-Germain", "."}}, &prose);
+  auto first_token = [](const ner::SentenceFeatures& features) {
+    return std::vector<std::uint32_t>(features.rows.begin(),
+                                      features.rows.begin() + features.starts[1]);
+  };
+  EXPECT_NE(first_token(title[0]), first_token(prose[0]));
+  model.feature_groups = 0;
+  ner::ExtractFeatures(model, {{"Paris", "Saint-Germain"}}, &title);
+  ner::ExtractFeatures(model, {{"Paris", "Saint-Germain", "."}}, &prose);
+  EXPECT_EQ(first_token(title[0]), first_token(prose[0]));
+}
+
+// The French recipe's training options: BILOU tags, a margin, feature dropout and weighted
+// documents still learn the corpus, and give the same bytes twice.
+TEST(NerTrainer, LearnsWithBilouMarginDropoutAndWeights) {
+  auto corpus = ParseConll(
+      "Alice B-PER\nlives O\nin O\nParis B-LOC\n. O\n\n"
+      "Bob B-PER\nMarley I-PER\nvisited O\nRome B-LOC\n. O\n\n"
+      "Carol B-PER\nworks O\nfor O\nAcme B-ORG\nCorp I-ORG\n. O\n\n"
+      "Paris B-LOC\nwelcomed O\nDave B-PER\n. O\n",
+      "tiny");
+  ASSERT_TRUE(corpus.ok());
+  auto train = [&] {
+    auto model = std::make_shared<ner::Model>();
+    model->lang = "fr";
+    model->hash_bits = 12;
+    model->tags = ner::TagSetOf({&*corpus}, ner::TagScheme::kBilou);
+    ner::TrainOptions options;
+    options.max_epochs = 20;
+    options.margin = 2;
+    options.feature_dropout = 0.1;
+    options.document_weights = {1.0f, 1.0f, 1.0f, 0.5f};
+    (void)ner::Train(*corpus, {}, options, model.get());
+    return model;
+  };
+  const auto model = train();
+  EXPECT_THAT(model->tags, ElementsAre("O", "B-LOC", "I-LOC", "L-LOC", "U-LOC", "B-ORG", "I-ORG",
+                                       "L-ORG", "U-ORG", "B-PER", "I-PER", "L-PER", "U-PER"));
+  const Tagger tagger(model);
+  EXPECT_THAT(tagger.Tag({"Bob", "Marley", "visited", "Rome", "."}),
+              ElementsAre(NerSpan{0, 2, "PER"}, NerSpan{3, 4, "LOC"}));
+  EXPECT_THAT(tagger.Tag({"Carol", "works", "for", "Acme", "Corp", "."}),
+              ElementsAre(NerSpan{0, 1, "PER"}, NerSpan{3, 5, "ORG"}));
+  EXPECT_EQ(ner::SerializeModel(*train()), ner::SerializeModel(*model));
 }
 
 std::string ModelPath(const std::string& lang) {

@@ -39,6 +39,13 @@ int Fail(const Status& status) {
   return kExitError;
 }
 
+// "0.5", "100": the shortest form, for the model's description.
+std::string Number(double value) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", value);
+  return buf;
+}
+
 double Seconds(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -91,14 +98,16 @@ struct Corpora {
   std::vector<std::pair<std::string, std::vector<ConllDocument>>> extra_dev;  // reported only
   std::vector<ConllDocument> gazetteer;  // labelled text whose entities make the gazetteer
   std::string gazetteer_recipe;
+  std::vector<float> train_weights;  // per training document; empty: all 1
 };
 
 void Append(std::vector<ConllDocument>* to, std::vector<ConllDocument> from) {
   for (ConllDocument& document : from) to->push_back(std::move(document));
 }
 
+// `europeana_weight` scales the perceptron updates of Europeana's documents (French).
 Result<Corpora> LoadCorpora(const std::string& lang, const std::string& data,
-                            bool with_europeana = true) {
+                            bool with_europeana = true, float europeana_weight = 1.0f) {
   Corpora corpora;
   if (lang == "en") {
     TROVE_ASSIGN_OR_RETURN(corpora.train, analyze::ReadConll(data + "/conll2003-en/train.txt"));
@@ -115,6 +124,10 @@ Result<Corpora> LoadCorpora(const std::string& lang, const std::string& data,
     std::vector<ConllDocument> europeana_dev;
     TROVE_RETURN_IF_ERROR(
         ReadEuropeana(data + "/europeana-ner-fr/enp_FR.bnf.bio", &europeana_train, &europeana_dev));
+    if (with_europeana && europeana_weight != 1.0f) {
+      corpora.train_weights.assign(corpora.train.size(), 1.0f);
+      corpora.train_weights.resize(corpora.train.size() + europeana_train.size(), europeana_weight);
+    }
     if (with_europeana) Append(&corpora.train, std::move(europeana_train));
     corpora.extra_dev.emplace_back("europeana-ner-fr dev split", std::move(europeana_dev));
     TROVE_ASSIGN_OR_RETURN(corpora.gazetteer, analyze::ReadConll(data + "/wikiann-en/train.txt"));
@@ -314,23 +327,26 @@ struct ModelOptions {
   std::vector<std::string> without;
   std::uint32_t hash_bits = 19;
   bool with_europeana = true;
+  float europeana_weight = 1.0f;
   std::size_t jackknife_folds = 10;
+  analyze::ner::TagScheme tag_scheme = analyze::ner::TagScheme::kIob2;
   analyze::ner::TrainOptions train;
 };
 
 int ModelCommand(const ModelOptions& options) {
   const auto start = std::chrono::steady_clock::now();
-  auto corpora = LoadCorpora(options.lang, options.data, options.with_europeana);
+  auto corpora =
+      LoadCorpora(options.lang, options.data, options.with_europeana, options.europeana_weight);
   if (!corpora.ok()) return Fail(corpora.status());
   auto model = std::make_shared<analyze::ner::Model>();
   model->lang = options.lang;
   model->hash_bits = options.hash_bits;
-  model->tags = analyze::ner::TagSetOf({&corpora->train});
+  model->tags = analyze::ner::TagSetOf({&corpora->train}, options.tag_scheme);
   const std::map<std::string, std::uint32_t> groups = {
       {"affixes", analyze::ner::kFeatureAffixes},     {"context", analyze::ner::kFeatureContext},
       {"document", analyze::ner::kFeatureDocument},   {"clusters", analyze::ner::kFeatureClusters},
       {"gazetteer", analyze::ner::kFeatureGazetteer}, {"history", analyze::ner::kFeatureHistory},
-      {"extended", analyze::ner::kFeatureExtended}};
+      {"extended", analyze::ner::kFeatureExtended},   {"style", analyze::ner::kFeatureStyle}};
   for (const std::string& name : options.without) {
     const auto it = groups.find(name);
     if (it == groups.end()) {
@@ -353,6 +369,7 @@ int ModelCommand(const ModelOptions& options) {
                    std::to_string(model->clusters.index.size()) + " words)";
   }
   analyze::ner::TrainOptions train_options = options.train;
+  train_options.document_weights = corpora->train_weights;
   if (model->feature_groups & analyze::ner::kFeatureGazetteer) {
     BuildGazetteer(corpora->gazetteer, &model->gazetteer);
     std::string recipe = corpora->gazetteer_recipe;
@@ -377,7 +394,17 @@ int ModelCommand(const ModelOptions& options) {
   };
   const analyze::ner::TrainSummary summary =
       analyze::ner::Train(corpora->train, corpora->dev, train_options, model.get());
-  description += "; averaged perceptron, epoch " + std::to_string(summary.best_epoch) + " of " +
+  description += "; averaged perceptron";
+  // Written only when set, so that a model trained without them keeps its description.
+  if (options.tag_scheme == analyze::ner::TagScheme::kBilou) description += ", BILOU tags";
+  if (options.train.margin > 0) description += ", margin " + Number(options.train.margin);
+  if (options.train.feature_dropout > 0) {
+    description += ", feature dropout " + Number(options.train.feature_dropout);
+  }
+  if (!corpora->train_weights.empty()) {
+    description += ", Europeana updates x " + Number(options.europeana_weight);
+  }
+  description += ", epoch " + std::to_string(summary.best_epoch) + " of " +
                  std::to_string(summary.epochs_run) + ", seed " +
                  std::to_string(options.train.seed);
   model->description = description;
@@ -444,9 +471,29 @@ int Main(int argc, char** argv) {
   model_cmd->add_flag("!--without-europeana", model_options.with_europeana,
                       "French: train on WikiANN alone (for comparison)");
   model_cmd
+      ->add_option("--europeana-weight", model_options.europeana_weight,
+                   "French: scale of the updates from Europeana's documents")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  model_cmd
       ->add_option("--jackknife", model_options.jackknife_folds,
                    "add the training split's entities to the gazetteer, jackknifed in N folds")
       ->check(CLI::Range(0, 100));
+  model_cmd->add_option("--tags", model_options.tag_scheme, "tag scheme: iob2 or bilou")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, analyze::ner::TagScheme>{
+              {"iob2", analyze::ner::TagScheme::kIob2}, {"bilou", analyze::ner::TagScheme::kBilou}},
+          CLI::ignore_case));
+  model_cmd
+      ->add_option("--dropout", model_options.train.feature_dropout,
+                   "share of each token's features left out at each training visit")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 0.9));
+  model_cmd
+      ->add_option("--margin", model_options.train.margin,
+                   "cost added to every wrong tag while training (0: plain perceptron)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 10000.0));
   model_cmd->add_option("--seed", model_options.train.seed, "shuffling seed")
       ->capture_default_str();
 

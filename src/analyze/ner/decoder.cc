@@ -1,25 +1,38 @@
 #include "analyze/ner/decoder.h"
 
 #include <limits>
+#include <string_view>
 
 namespace trove::analyze::ner {
 
 Decoder::Decoder(const std::vector<std::string>& tags) : tag_count_(tags.size()) {
+  // IOB2: I-X only after B-X or I-X. BILOU also requires B-X and I-X to be followed by I-X or
+  // L-X, and L-X to follow B-X or I-X; no sentence ends inside a name.
+  const bool is_bilou = IsBilou(tags);
+  auto prefix = [&](std::size_t tag) { return tags[tag].size() > 2 ? tags[tag][0] : 'O'; };
+  auto type = [&](std::size_t tag) {
+    return tags[tag].size() > 2 ? std::string_view(tags[tag]).substr(2) : std::string_view();
+  };
+  auto is_open = [&](std::size_t tag) { return prefix(tag) == 'B' || prefix(tag) == 'I'; };
+  auto continues = [&](std::size_t tag) { return prefix(tag) == 'I' || prefix(tag) == 'L'; };
   allowed_.assign((tag_count_ + 1) * tag_count_, true);
+  allowed_last_.assign(tag_count_, true);
   for (std::size_t next = 0; next < tag_count_; ++next) {
-    if (tags[next].rfind("I-", 0) != 0) continue;
-    const std::string type = tags[next].substr(2);
-    allowed_[next] = false;  // no I- at the start of a sentence
+    if (continues(next)) allowed_[next] = false;  // no I- (or L-) at the start of a sentence
+    if (is_bilou && is_open(next)) allowed_last_[next] = false;
     for (std::size_t prev = 0; prev < tag_count_; ++prev) {
-      const bool continues = tags[prev].size() > 2 && tags[prev].substr(2) == type;
-      allowed_[(prev + 1) * tag_count_ + next] = continues;
+      const bool same_name = is_open(prev) && type(prev) == type(next);
+      bool is_allowed = continues(next) ? same_name : true;
+      if (is_bilou && is_open(prev)) is_allowed = same_name && continues(next);
+      allowed_[(prev + 1) * tag_count_ + next] = is_allowed;
     }
   }
 }
 
 void Decoder::Decode(const float* weights, const float* transitions,
                      const SentenceFeatures& features, const SentenceFeatures* extra,
-                     std::vector<std::uint8_t>* best) {
+                     std::vector<std::uint8_t>* best, const std::vector<std::uint8_t>* gold,
+                     float cost) {
   const std::size_t n = features.TokenCount();
   const std::size_t tags = tag_count_;
   best->assign(n, 0);
@@ -32,6 +45,13 @@ void Decoder::Decode(const float* weights, const float* transitions,
       for (std::uint32_t f = source->starts[i]; f < source->starts[i + 1]; ++f) {
         const float* row = weights + static_cast<std::size_t>(source->rows[f]) * tags;
         for (std::size_t t = 0; t < tags; ++t) emission[t] += row[t];
+      }
+    }
+  }
+  if (gold != nullptr) {
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t t = 0; t < tags; ++t) {
+        if (t != (*gold)[i]) emissions_[i * tags + t] += cost;
       }
     }
   }
@@ -59,9 +79,9 @@ void Decoder::Decode(const float* weights, const float* transitions,
       back_[i * tags + t] = best_prev;
     }
   }
-  std::size_t last = 0;
+  std::size_t last = 0;  // O is always allowed last
   for (std::size_t t = 1; t < tags; ++t) {
-    if (scores_[(n - 1) * tags + t] > scores_[(n - 1) * tags + last]) last = t;
+    if (allowed_last_[t] && scores_[(n - 1) * tags + t] > scores_[(n - 1) * tags + last]) last = t;
   }
   for (std::size_t i = n; i-- > 0;) {
     (*best)[i] = static_cast<std::uint8_t>(last);
@@ -73,7 +93,17 @@ std::vector<NerSpan> SpansFromTagIds(const std::vector<std::string>& tags,
                                      const std::vector<std::uint8_t>& ids) {
   std::vector<std::string> names;
   names.reserve(ids.size());
-  for (const std::uint8_t id : ids) names.push_back(tags[id]);
+  for (const std::uint8_t id : ids) {
+    const std::string& tag = tags[id];
+    // BILOU to IOB2: a unit (U-) begins a name, a last (L-) continues one.
+    if (tag.rfind("U-", 0) == 0) {
+      names.push_back("B-" + tag.substr(2));
+    } else if (tag.rfind("L-", 0) == 0) {
+      names.push_back("I-" + tag.substr(2));
+    } else {
+      names.push_back(tag);
+    }
+  }
   return SpansFromTags(names);
 }
 

@@ -1,5 +1,6 @@
-// First-order Viterbi decoding over hashed feature weights, with the IOB2 constraint (I-X only
-// after B-X or I-X) built in, so that every output is a well-formed tag sequence.
+// First-order Viterbi decoding over hashed feature weights, with the constraints of the tag
+// scheme built in (IOB2: I-X only after B-X or I-X; BILOU, when the tag set has L- tags: a name
+// is U-X alone or B-X I-X... L-X), so that every output is a well-formed tag sequence.
 #pragma once
 
 #include <cstdint>
@@ -17,23 +18,28 @@ class Decoder {
 
   // The best tag of every token of `features` (and of `extra`, more features of the same
   // tokens, when not null) under `weights` (2^bits rows of TagCount() floats) and `transitions`
-  // (as in Model). Not thread-safe: it reuses its buffers.
+  // (as in Model). When training with a margin, `gold` (one tag per token) and `cost` add
+  // `cost` to the score of every tag but the gold one. Not thread-safe: it reuses its buffers.
   void Decode(const float* weights, const float* transitions, const SentenceFeatures& features,
-              const SentenceFeatures* extra, std::vector<std::uint8_t>* best);
+              const SentenceFeatures* extra, std::vector<std::uint8_t>* best,
+              const std::vector<std::uint8_t>* gold = nullptr, float cost = 0);
 
   std::size_t TagCount() const { return tag_count_; }
   // Whether tag `next` may follow `prev` (prev == -1: the sentence start).
   bool IsAllowed(int prev, int next) const { return allowed_[(prev + 1) * tag_count_ + next]; }
+  // Whether a sentence may end with tag `last`.
+  bool IsAllowedLast(int last) const { return allowed_last_[last]; }
 
  private:
   std::size_t tag_count_;
   std::vector<bool> allowed_;
+  std::vector<bool> allowed_last_;
   std::vector<float> emissions_;
   std::vector<float> scores_;
   std::vector<std::uint8_t> back_;
 };
 
-// The entities of a tag sequence (tag indices into `tags`, IOB2).
+// The entities of a tag sequence (tag indices into `tags`, IOB2 or BILOU).
 std::vector<NerSpan> SpansFromTagIds(const std::vector<std::string>& tags,
                                      const std::vector<std::uint8_t>& ids);
 

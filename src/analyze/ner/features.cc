@@ -49,6 +49,10 @@ enum Template : std::uint64_t {
   kSentenceFirstShape,
   kPrevLowerShape,
   kNextLowerShape,
+  kStyleShape,
+  kStyleLower,
+  kStylePrev,
+  kStyleNext,
 };
 
 // Letter trigrams are taken from words up to this many code points (longer ones are rare and
@@ -280,6 +284,14 @@ class Extractor {
     }
     const bool is_caps_line = letters >= 2 && caps * 5 >= letters * 4;
 
+    // Prose (ends like a sentence) or not, long or short: a title, a list item, a sentence of
+    // Wikipedia or a stretch of newspaper OCR (kFeatureStyle).
+    std::uint64_t style = 0;
+    if (n > 0) {
+      const std::string_view last = sentence[n - 1];
+      style = (last == "." || last == "!" || last == "?") * 2 + (n > 10);
+    }
+
     gazetteer_.assign(n, 0);
     if ((groups & kFeatureGazetteer) && model_.gazetteer.max_tokens > 0) MatchGazetteer(sentence);
 
@@ -351,6 +363,12 @@ class Extractor {
         Add(kPrevLowerShape, Combine(prev.lower, cur.shape));
         Add(kNextLowerShape, Combine(next.lower, cur.shape));
       }
+      if (groups & kFeatureStyle) {
+        Add(kStyleShape, Combine(style, cur.shape));
+        Add(kStyleLower, Combine(style, cur.lower));
+        Add(kStylePrev, Combine(style, prev.lower));
+        Add(kStyleNext, Combine(style, next.lower));
+      }
       if (gazetteer_[i] != 0) {
         for (std::uint32_t bit = 0; bit < 32; ++bit) {
           if (gazetteer_[i] & (1u << bit)) Add(kGazetteer, bit);
@@ -401,10 +419,21 @@ class Extractor {
 }  // namespace
 
 PredictionHistory::PredictionHistory(const Model& model)
-    : model_(model),
-      shift_(64 - model.hash_bits),
-      is_enabled_((model.feature_groups & kFeatureHistory) != 0 &&
-                  (model.TagCount() + 1) / 2 <= kMaxTypes) {}
+    : model_(model), shift_(64 - model.hash_bits) {
+  // Types are numbered in order of first appearance in the tag set, whatever the scheme.
+  std::vector<std::string_view> types;
+  for (const std::string& tag : model.tags) {
+    const std::string_view type = tag.size() > 2 ? std::string_view(tag).substr(2) : "";
+    std::size_t type_idx = 0;
+    if (!type.empty()) {
+      type_idx = std::find(types.begin(), types.end(), type) - types.begin();
+      if (type_idx == types.size()) types.push_back(type);
+      ++type_idx;
+    }
+    type_of_tag_.push_back(static_cast<std::uint8_t>(std::min(type_idx, kMaxTypes - 1)));
+  }
+  is_enabled_ = (model.feature_groups & kFeatureHistory) != 0 && types.size() < kMaxTypes;
+}
 
 void PredictionHistory::Features(const NerSentence& sentence, SentenceFeatures* out) const {
   out->rows.clear();
@@ -435,8 +464,7 @@ void PredictionHistory::Record(const NerSentence& sentence, const std::vector<st
   for (std::size_t i = 0; i < sentence.size(); ++i) {
     const std::string_view word = sentence[i];
     if (word.empty() || !IsUpper(word, 0)) continue;
-    // Tags are O, then B-X and I-X per type: the type index is (tag + 1) / 2, O being 0.
-    std::uint16_t& count = counts_[WordHash(word)][(tags[i] + 1) / 2];
+    std::uint16_t& count = counts_[WordHash(word)][type_of_tag_[tags[i]]];
     if (count < UINT16_MAX) ++count;
   }
 }

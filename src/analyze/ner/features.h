@@ -44,6 +44,7 @@ class PredictionHistory {
   const Model& model_;
   unsigned shift_;
   bool is_enabled_;
+  std::vector<std::uint8_t> type_of_tag_;  // 0 for O, 1 + the type's index for the others
   std::unordered_map<std::uint64_t, std::array<std::uint16_t, kMaxTypes>> counts_;
 };
 

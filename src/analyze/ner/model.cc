@@ -247,10 +247,26 @@ std::uint64_t PhraseHash(const std::vector<std::string_view>& tokens) {
   return hash;
 }
 
+namespace {
+
+// The oldest version that holds the model, so that older readers keep reading the models they
+// tag correctly (and refuse the others).
+std::uint32_t FormatVersion(const Model& model) {
+  return IsBilou(model.tags) || (model.feature_groups & kFeatureStyle) != 0 ? 2 : 1;
+}
+
+}  // namespace
+
+bool IsBilou(const std::vector<std::string>& tags) {
+  return std::any_of(tags.begin(), tags.end(), [](const std::string& tag) {
+    return tag.rfind("L-", 0) == 0 || tag.rfind("U-", 0) == 0;
+  });
+}
+
 std::string SerializeModel(const Model& model) {
   ByteWriter w;
   w.bytes().append(kModelMagic);
-  w.Put<std::uint32_t>(kModelVersion);
+  w.Put<std::uint32_t>(FormatVersion(model));
   w.Put<std::uint32_t>(5);  // sections
   w.PutSection("META", MetaSection(model));
   w.PutSection("TRAN", FloatSection(model.transitions));
@@ -268,9 +284,10 @@ Result<Model> ParseModel(std::string_view bytes, const std::string& name) {
                          r.GetBytes(kModelMagic.size(), "magic number"));
   if (magic != kModelMagic) return Status::Corrupt(name + ": not a trove NER model (bad magic)");
   TROVE_ASSIGN_OR_RETURN(const std::uint32_t version, r.Get<std::uint32_t>("format version"));
-  if (version != kModelVersion) {
+  if (version < kOldestModelVersion || version > kModelVersion) {
     return Status::Unsupported(name + ": NER model format version " + std::to_string(version) +
-                               " at offset 8; this trove reads version " +
+                               " at offset 8; this trove reads versions " +
+                               std::to_string(kOldestModelVersion) + " to " +
                                std::to_string(kModelVersion) + " (rebuild with `make models`)");
   }
   TROVE_ASSIGN_OR_RETURN(const std::uint32_t section_count, r.Get<std::uint32_t>("sections"));

@@ -13,7 +13,10 @@
 namespace trove::analyze::ner {
 
 inline constexpr std::string_view kModelMagic = "TROVENER";
-inline constexpr std::uint32_t kModelVersion = 1;
+// Version 2 added BILOU tag sets and the style feature group; a model that uses neither is
+// written as version 1, which older readers tag correctly. Readers take versions 1 to 2.
+inline constexpr std::uint32_t kModelVersion = 2;
+inline constexpr std::uint32_t kOldestModelVersion = 1;
 
 // Which feature groups a model uses (stored in the model, so that tagging computes exactly the
 // features it was trained with; the trainer turns groups off for ablations).
@@ -27,7 +30,11 @@ enum FeatureGroup : std::uint32_t {
   // Letter trigrams of the word; the sentence's first word, and the words beside, with the
   // word's shape.
   kFeatureExtended = 1u << 6,
-  kFeatureAll = (1u << 7) - 1,
+  // The sentence's style (ends with . ! or ?; longer than 10 tokens) with the word, its shape
+  // and the words beside: Wikipedia titles and list items ("Parti libéral du Québec") and
+  // newspaper prose (Europeana) name things differently, and nothing else tells them apart.
+  kFeatureStyle = 1u << 7,  // format version 2
+  kFeatureAll = (1u << 8) - 1,
 };
 
 // Lists of known names: each phrase (a token sequence) maps to the set of entity types it was
@@ -60,6 +67,9 @@ struct Model {
 
   std::size_t TagCount() const { return tags.size(); }
 };
+
+// Whether `tags` is a BILOU tag set (has L- or U- tags) rather than IOB2.
+bool IsBilou(const std::vector<std::string>& tags);
 
 // 64-bit FNV-1a: the hash of words and phrases in the model file, so it must never change.
 std::uint64_t WordHash(std::string_view word);

@@ -7,6 +7,7 @@
 
 #include "analyze/ner/decoder.h"
 #include "analyze/ner/features.h"
+#include "core/check.h"
 
 namespace trove::analyze::ner {
 namespace {
@@ -16,6 +17,22 @@ struct Instance {
   SentenceFeatures features;
   std::vector<std::uint8_t> gold;
 };
+
+std::uint8_t TagIndex(const std::vector<std::string>& tags, const std::string& tag) {
+  return static_cast<std::uint8_t>(std::find(tags.begin(), tags.end(), tag) - tags.begin());
+}
+
+// Rewrites well-formed IOB2 tag ids as BILOU: the last token of a name of several tokens
+// becomes L-X, a name of one token U-X.
+void ToBilou(const std::vector<std::string>& tags, std::vector<std::uint8_t>* ids) {
+  for (std::size_t i = 0; i < ids->size(); ++i) {
+    const std::string& tag = tags[(*ids)[i]];
+    if (tag == "O") continue;
+    const bool is_continued = i + 1 < ids->size() && tags[(*ids)[i + 1]] == "I-" + tag.substr(2);
+    if (is_continued) continue;
+    (*ids)[i] = TagIndex(tags, (tag[0] == 'B' ? "U-" : "L-") + tag.substr(2));
+  }
+}
 
 // Sentences with their features, grouped by document (the prediction history runs through a
 // document in order).
@@ -31,6 +48,7 @@ std::vector<std::vector<Instance>> Prepare(const Model& model,
     fold_models[fold].clusters = model.clusters;
     fold_models[fold].gazetteer = fold_gazetteers[fold];
   }
+  const bool is_bilou = IsBilou(model.tags);
   std::vector<std::vector<Instance>> documents;
   std::vector<NerSentence> sentences;
   std::vector<SentenceFeatures> features;
@@ -65,6 +83,7 @@ std::vector<std::vector<Instance>> Prepare(const Model& model,
               std::find(model.tags.begin(), model.tags.end(), begin) - model.tags.begin());
         }
       }
+      if (is_bilou) ToBilou(model.tags, &instance.gold);
     }
   }
   return documents;
@@ -93,9 +112,26 @@ class Parameters {
   std::vector<double> sums_;
 };
 
+// Copies `features` without a random share `rate` of each token's rows.
+void DropFeatures(const SentenceFeatures& features, double rate, std::mt19937_64& random,
+                  SentenceFeatures* out) {
+  // Integer threshold: the same draws on every standard library.
+  const auto threshold = static_cast<std::uint64_t>(rate * 18446744073709551615.0);
+  out->rows.clear();
+  out->starts.clear();
+  for (std::size_t i = 0; i + 1 < features.starts.size(); ++i) {
+    out->starts.push_back(static_cast<std::uint32_t>(out->rows.size()));
+    for (std::uint32_t f = features.starts[i]; f < features.starts[i + 1]; ++f) {
+      if (random() >= threshold) out->rows.push_back(features.rows[f]);
+    }
+  }
+  out->starts.push_back(static_cast<std::uint32_t>(out->rows.size()));
+}
+
 }  // namespace
 
-std::vector<std::string> TagSetOf(const std::vector<const std::vector<ConllDocument>*>& corpora) {
+std::vector<std::string> TagSetOf(const std::vector<const std::vector<ConllDocument>*>& corpora,
+                                  TagScheme scheme) {
   std::set<std::string> types;
   for (const std::vector<ConllDocument>* corpus : corpora) {
     for (const ConllDocument& document : *corpus) {
@@ -110,12 +146,17 @@ std::vector<std::string> TagSetOf(const std::vector<const std::vector<ConllDocum
   for (const std::string& type : types) {
     tags.push_back("B-" + type);
     tags.push_back("I-" + type);
+    if (scheme == TagScheme::kBilou) {
+      tags.push_back("L-" + type);
+      tags.push_back("U-" + type);
+    }
   }
   return tags;
 }
 
 TrainSummary Train(const std::vector<ConllDocument>& train, const std::vector<ConllDocument>& dev,
                    const TrainOptions& options, Model* model) {
+  TROVE_CHECK(options.document_weights.empty() || options.document_weights.size() == train.size());
   const std::size_t tags = model->TagCount();
   const std::vector<std::vector<Instance>> documents =
       Prepare(*model, train, options.fold_gazetteers);
@@ -125,6 +166,7 @@ TrainSummary Train(const std::vector<ConllDocument>& train, const std::vector<Co
   PredictionHistory history(*model);
   SentenceFeatures history_features;
   std::vector<std::uint8_t> predicted;
+  SentenceFeatures dropped;
   std::vector<std::size_t> order(documents.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::mt19937_64 random(options.seed);
@@ -140,11 +182,18 @@ TrainSummary Train(const std::vector<ConllDocument>& train, const std::vector<Co
     // Fisher-Yates by hand: std::shuffle's algorithm differs between standard libraries.
     for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[random() % i]);
     for (const std::size_t document_idx : order) {
+      const float weight =
+          options.document_weights.empty() ? 1.0f : options.document_weights[document_idx];
       history.Clear();
       for (const Instance& instance : documents[document_idx]) {
+        const SentenceFeatures* features = &instance.features;
+        if (options.feature_dropout > 0) {
+          DropFeatures(instance.features, options.feature_dropout, random, &dropped);
+          features = &dropped;
+        }
         history.Features(instance.tokens, &history_features);
-        decoder.Decode(weights.current(), transitions.current(), instance.features,
-                       &history_features, &predicted);
+        decoder.Decode(weights.current(), transitions.current(), *features, &history_features,
+                       &predicted, options.margin > 0 ? &instance.gold : nullptr, options.margin);
         // The history holds the model's own decisions, as it will when tagging, not gold tags.
         history.Record(instance.tokens, predicted);
         const std::vector<std::uint8_t>& gold = instance.gold;
@@ -153,15 +202,15 @@ TrainSummary Train(const std::vector<ConllDocument>& train, const std::vector<Co
           if (gold[i] == predicted[i] && same_prev) continue;
           const std::size_t gold_prev = i == 0 ? 0 : gold[i - 1] + 1;
           const std::size_t predicted_prev = i == 0 ? 0 : predicted[i - 1] + 1;
-          transitions.Update(gold_prev * tags + gold[i], 1.0f, step);
-          transitions.Update(predicted_prev * tags + predicted[i], -1.0f, step);
+          transitions.Update(gold_prev * tags + gold[i], weight, step);
+          transitions.Update(predicted_prev * tags + predicted[i], -weight, step);
           if (gold[i] == predicted[i]) continue;
-          const SentenceFeatures* sources[] = {&instance.features, &history_features};
+          const SentenceFeatures* sources[] = {features, &history_features};
           for (const SentenceFeatures* source : sources) {
             for (std::uint32_t f = source->starts[i]; f < source->starts[i + 1]; ++f) {
               const std::size_t row = static_cast<std::size_t>(source->rows[f]) * tags;
-              weights.Update(row + gold[i], 1.0f, step);
-              weights.Update(row + predicted[i], -1.0f, step);
+              weights.Update(row + gold[i], weight, step);
+              weights.Update(row + predicted[i], -weight, step);
             }
           }
         }
