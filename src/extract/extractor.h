@@ -37,6 +37,10 @@ class ChildSink {
   virtual Status OnChild(ChildFile child) = 0;
   // A child that could not be read (a truncated or encrypted member) is recorded by name.
   virtual void OnChildFailed(std::string name, Status why) = 0;
+  // A child with nothing in it that trove reads (an embedded object of a program trove does not
+  // know) is recorded by name as skipped, as a file of an unsupported type is, and `reason`
+  // says what it was.
+  virtual void OnChildSkipped(std::string name, std::string reason) = 0;
 };
 
 class Extractor {

@@ -300,10 +300,9 @@ Status EmitEmbeddedObject(const OleFile& file, const std::vector<std::string>& s
   if (StreamExists(file, storage, "Equation Native")) return Status::Ok();
   std::string what = server.user_type.empty() ? server.prog_id : server.user_type;
   if (!server.user_type.empty() && !server.prog_id.empty()) what += " (" + server.prog_id + ")";
-  sink.OnChildFailed(stem_name,
-                     Status::Unsupported("embedded object in " + JoinPath(storage) + " (" +
-                                         (what.empty() ? "unknown server" : what) +
-                                         ") holds no file trove reads"));
+  sink.OnChildSkipped(stem_name, "embedded object in " + JoinPath(storage) + " (" +
+                                     (what.empty() ? "unknown server" : what) +
+                                     ") holds no file trove reads");
   return Status::Ok();
 }
 

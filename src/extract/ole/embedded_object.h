@@ -13,8 +13,8 @@
 //                      compound file child (copied out with libgsf when it is a sub-storage)
 //   CONTENTS           some servers' native data (Acrobat keeps the PDF here)
 // Equations (Equation Native) are skipped: their text is a formula's, not a document's. Any other
-// object is reported through ChildSink::OnChildFailed as Unsupported with its type name, so that
-// what was found is on record. Every length read from the input is checked against the bytes
+// object is reported through ChildSink::OnChildSkipped with its type name, as a file of an
+// unsupported type is skipped, so that what was found is on record. Every length read from the input is checked against the bytes
 // that hold it.
 #pragma once
 

@@ -31,6 +31,7 @@ class FindingSink final : public extract::ChildSink {
     return Status::LimitExceeded("found");
   }
   void OnChildFailed(std::string /*name*/, Status /*why*/) override {}
+  void OnChildSkipped(std::string /*name*/, std::string /*reason*/) override {}
   std::optional<ChildFile>& found() { return found_; }
   const std::string& found_chain() const { return found_chain_; }
 

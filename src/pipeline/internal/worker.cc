@@ -168,8 +168,12 @@ class RecursingSink final : public extract::ChildSink {
       : worker_(worker), parent_(parent), parent_id_(parent_id) {}
   Status OnChild(ChildFile child) override;
   void OnChildFailed(std::string name, Status why) override;
+  void OnChildSkipped(std::string name, std::string reason) override;
 
  private:
+  // Records a child that is not extracted, in `state`, for `reason`.
+  void Record(std::string name, DocState state, std::string reason);
+
   Worker& worker_;
   const Place& parent_;
   const std::string& parent_id_;
@@ -417,6 +421,7 @@ class Worker {
    public:
     Status OnChild(ChildFile /*child*/) override { return Status::Ok(); }
     void OnChildFailed(std::string /*name*/, Status /*why*/) override {}
+    void OnChildSkipped(std::string /*name*/, std::string /*reason*/) override {}
   };
 
   Status Send(const DocumentRecord& record) {
@@ -559,13 +564,23 @@ Status RecursingSink::OnChild(ChildFile child) {
 }
 
 void RecursingSink::OnChildFailed(std::string name, Status why) {
+  Record(std::move(name),
+         why.Is(StatusCode::kLimitExceeded) ? DocState::kSkipped : DocState::kFailed,
+         why.message().empty() ? why.ToString() : std::string(why.message()));
+}
+
+void RecursingSink::OnChildSkipped(std::string name, std::string reason) {
+  Record(std::move(name), DocState::kSkipped, std::move(reason));
+}
+
+void RecursingSink::Record(std::string name, DocState state, std::string reason) {
   if (worker_.is_pipe_broken()) return;
   DocumentRecord record;
   record.occurrence = Occurrence{worker_.source_key(), ChildChain(parent_, name), parent_id_};
   record.id = ContentHash("failed:" + record.occurrence.path);
   record.name = name.substr(name.rfind('/') + 1);
-  record.state = why.Is(StatusCode::kLimitExceeded) ? DocState::kSkipped : DocState::kFailed;
-  record.reason = why.message().empty() ? why.ToString() : why.message();
+  record.state = state;
+  record.reason = std::move(reason);
   if (!worker_.Send(record).ok()) worker_.set_pipe_broken();
 }
 

@@ -38,8 +38,13 @@ class RecordingSink : public ChildSink {
     failures.push_back(Failure{std::move(name), std::move(why)});
   }
 
+  void OnChildSkipped(std::string name, std::string reason) override {
+    skips.emplace_back(std::move(name), std::move(reason));
+  }
+
   std::vector<ChildFile> children;
   std::vector<Failure> failures;
+  std::vector<std::pair<std::string, std::string>> skips;  // name, reason
   int refused = 0;
 
  private:

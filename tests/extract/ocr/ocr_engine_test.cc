@@ -44,6 +44,7 @@ class NoChildren : public ChildSink {
     return Status::Ok();
   }
   void OnChildFailed(std::string, Status) override {}
+  void OnChildSkipped(std::string, std::string) override {}
 };
 
 std::string Folded(const std::string& text) {

@@ -54,6 +54,7 @@ class IgnoredChildren : public ChildSink {
  public:
   Status OnChild(ChildFile /*child*/) override { return Status::Ok(); }
   void OnChildFailed(std::string /*name*/, Status /*why*/) override {}
+  void OnChildSkipped(std::string /*name*/, std::string /*reason*/) override {}
 };
 
 // Runs `extractor` and checks the invariants every success must keep (valid UTF-8 everywhere).

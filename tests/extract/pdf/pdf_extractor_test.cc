@@ -43,6 +43,9 @@ class NoChildren : public ChildSink {
   void OnChildFailed(std::string name, Status why) override {
     ADD_FAILURE() << "unexpected failed child " << name << ": " << why.ToString();
   }
+  void OnChildSkipped(std::string name, std::string reason) override {
+    ADD_FAILURE() << "unexpected skipped child " << name << ": " << reason;
+  }
 };
 
 class PdfExtractor : public ::testing::Test {
