@@ -243,13 +243,15 @@ TEST(NerTokenize, CutsLikeTheTrainingCorpora) {
 
 // --- training and tagging ----------------------------------------------------------------------
 
+// Four sentences with a person, a place and an organisation each, for the trainer's tests.
+constexpr std::string_view kTinyCorpus =
+    "Alice B-PER\nlives O\nin O\nParis B-LOC\n. O\n\n"
+    "Bob B-PER\nMarley I-PER\nvisited O\nRome B-LOC\n. O\n\n"
+    "Carol B-PER\nworks O\nfor O\nAcme B-ORG\nCorp I-ORG\n. O\n\n"
+    "Paris B-LOC\nwelcomed O\nDave B-PER\n. O\n";
+
 TEST(NerTrainer, LearnsATinyCorpusAndTagsItBack) {
-  auto corpus = ParseConll(
-      "Alice B-PER\nlives O\nin O\nParis B-LOC\n. O\n\n"
-      "Bob B-PER\nMarley I-PER\nvisited O\nRome B-LOC\n. O\n\n"
-      "Carol B-PER\nworks O\nfor O\nAcme B-ORG\nCorp I-ORG\n. O\n\n"
-      "Paris B-LOC\nwelcomed O\nDave B-PER\n. O\n",
-      "tiny");
+  auto corpus = ParseConll(kTinyCorpus, "tiny");
   ASSERT_TRUE(corpus.ok());
   auto model = std::make_shared<ner::Model>();
   model->lang = "en";
@@ -331,12 +333,7 @@ TEST(NerFeatures, StyleTellsATitleFromASentence) {
 // The French recipe's training options: BILOU tags, a margin, feature dropout and weighted
 // documents still learn the corpus, and give the same bytes twice.
 TEST(NerTrainer, LearnsWithBilouMarginDropoutAndWeights) {
-  auto corpus = ParseConll(
-      "Alice B-PER\nlives O\nin O\nParis B-LOC\n. O\n\n"
-      "Bob B-PER\nMarley I-PER\nvisited O\nRome B-LOC\n. O\n\n"
-      "Carol B-PER\nworks O\nfor O\nAcme B-ORG\nCorp I-ORG\n. O\n\n"
-      "Paris B-LOC\nwelcomed O\nDave B-PER\n. O\n",
-      "tiny");
+  auto corpus = ParseConll(kTinyCorpus, "tiny");
   ASSERT_TRUE(corpus.ok());
   auto train = [&] {
     auto model = std::make_shared<ner::Model>();
