@@ -62,7 +62,7 @@ enum class CompactMode { kAuto, kAlways, kNever };
 
 // A run that writes this many documents or more, and at least this share of the collection's,
 // ends by compacting the index under --compact auto. Written file by file, a large index is a
-// third larger than it need be and phrase searches on a million documents take twice as long
+// third larger than it need be, and searches on a million documents wait 15-45% longer at p50
 // (bench/RESULTS.md, session 5); compaction costs about 2.5 minutes a million documents, a tenth
 // of the ingest's time. A smaller addition to a large collection is not worth rewriting it all.
 constexpr std::uint64_t kAutoCompactDocuments = 50000;
