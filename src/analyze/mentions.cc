@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <utility>
 
 #include <sys/stat.h>
 #include <unicode/unistr.h>
@@ -113,6 +114,190 @@ bool Overlaps(const EntityMention& a, const EntityMention& b) {
   return a.begin < b.end && b.begin < a.end;
 }
 
+// No prose is wrapped narrower than this; a column of equal table cells would otherwise look
+// like text wrapped at the width of a cell.
+constexpr std::size_t kMinWrapWidth = 40;
+
+std::size_t CodePoints(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+// Where a tagger sentence ends although TokenizeForNer reads on, and what it should not read.
+struct Layout {
+  std::vector<std::size_t> breaks;  // offsets of tabs and line ends, ascending
+  std::vector<std::pair<std::size_t, std::size_t>> quote_marks;  // the "> > " opening a line
+};
+
+// Extractors write each paragraph, table cell, list item and line of a slide on a line of its
+// own, and spreadsheet cells between tabs. Read as one run-on sentence, a column of "Row 1 Col 1"
+// cells or "Bullet 1" items has the tagger, trained on news, find names in the capitalised words.
+// So a line end is a break unless the line is wrapped prose: the next line's first word would
+// not have fitted on it within the width of its block (its longest line, lines between blank
+// ones), which holds for every line a greedy wrap cuts, so a name written across the break
+// ("Nicolas\nSarkozy") stays one name. Every tab is a break, and a line with one is a table row.
+// A reply's quote marks are left out of the sentences, so that quoted prose reads on and a name
+// at the start of a quoted line comes without its mark.
+Layout ReadLayout(std::string_view text) {
+  struct Line {
+    std::size_t begin = 0;       // of the line
+    std::size_t content = 0;     // after the indent and the quote marks
+    std::size_t end = 0;         // before the trailing spaces
+    std::size_t size = 0;        // in code points, indent and quote marks included
+    std::size_t first_word = 0;  // the size of the first word after `content`
+    bool has_tab = false;
+    bool has_space = false;  // holds more than one word
+  };
+  std::vector<Line> lines;
+  for (std::size_t begin = 0; begin <= text.size();) {
+    std::size_t newline = text.find('\n', begin);
+    if (newline == std::string_view::npos) newline = text.size();
+    Line line{begin, begin, newline};
+    while (line.content < newline && (IsSpace(text[line.content]) || text[line.content] == '>')) {
+      ++line.content;
+    }
+    while (line.end > line.content && IsSpace(text[line.end - 1])) --line.end;
+    const std::string_view content = text.substr(line.content, line.end - line.content);
+    const std::size_t first_word_end = std::min(content.find_first_of(" \t"), content.size());
+    line.size = CodePoints(text.substr(begin, line.end - begin));
+    line.first_word = CodePoints(content.substr(0, first_word_end));
+    line.has_tab = text.substr(begin, line.end - begin).find('\t') != std::string_view::npos;
+    line.has_space = first_word_end < content.size();
+    lines.push_back(line);
+    begin = newline + 1;
+  }
+  Layout layout;
+  for (const Line& line : lines) {
+    const std::string_view marks = text.substr(line.begin, line.content - line.begin);
+    if (marks.find('>') != std::string_view::npos) {
+      layout.quote_marks.emplace_back(line.begin, line.content);
+    }
+    for (std::size_t pos = line.begin; pos < line.end; ++pos) {
+      if (text[pos] == '\t') layout.breaks.push_back(pos);
+    }
+  }
+  auto is_blank = [](const Line& line) { return line.content == line.end; };
+  std::size_t block_begin = 0;
+  while (block_begin < lines.size()) {
+    if (is_blank(lines[block_begin])) {
+      // Quote marks alone make a blank line of a reply; other blank lines need no break, as
+      // TokenizeForNer ends a sentence at them, but it costs nothing.
+      layout.breaks.push_back(lines[block_begin++].begin);
+      continue;
+    }
+    std::size_t block_end = block_begin;
+    std::size_t width = kMinWrapWidth;
+    for (; block_end < lines.size() && !is_blank(lines[block_end]); ++block_end) {
+      // A table row, or a line of one word (a rule of dashes, a URL), may stick out of any wrap
+      // width.
+      const Line& line = lines[block_end];
+      if (line.has_space && !line.has_tab) width = std::max(width, line.size);
+    }
+    for (std::size_t line_idx = block_begin; line_idx + 1 < block_end; ++line_idx) {
+      const Line& line = lines[line_idx];
+      const Line& next = lines[line_idx + 1];
+      const bool is_wrapped =
+          !line.has_tab && !next.has_tab && line.size + 1 + next.first_word > width;
+      if (!is_wrapped) layout.breaks.push_back(line.end);
+    }
+    block_begin = block_end;
+  }
+  std::sort(layout.breaks.begin(), layout.breaks.end());
+  return layout;
+}
+
+// Words that label the parts of a document rather than name anything ("Row 1 Col 1",
+// "Figure 2", "Sheet1", "Heading Level 3"). Compared folded, without trailing digits.
+constexpr std::string_view kLayoutWords[] = {
+    "row",      "col",      "column",   "cell",         "table",      "figure",       "fig",
+    "chart",    "image",    "picture",  "photo",        "diagram",    "caption",      "bullet",
+    "item",     "list",     "number",   "page",         "slide",      "sheet",        "tab",
+    "heading",  "title",    "subtitle", "level",        "chapter",    "section",      "appendix",
+    "annex",    "note",     "notes",    "footnote",     "endnote",    "header",       "footer",
+    "keyword",  "keywords", "field",    "label",        "total",      "bibliography", "references",
+    "contents", "summary",  "abstract", "introduction", "conclusion",
+};
+
+bool IsLayoutWord(std::string_view word) {
+  std::string folded = FoldToken(word);
+  while (!folded.empty() && folded.back() >= '0' && folded.back() <= '9') folded.pop_back();
+  return std::find(std::begin(kLayoutWords), std::end(kLayoutWords), folded) !=
+         std::end(kLayoutWords);
+}
+
+bool EndsSentence(std::string_view token) {
+  return token.back() == '.' || token.back() == '!' || token.back() == '?' ||
+         token.ends_with("\u2026");
+}
+
+// The tagger's mentions in `text`: TokenizeForNer's sentences, cut again at the breaks of
+// ReadLayout, tagged as one document (the tagger's document-wide features see every line).
+// A name made of layout words alone, in a line that is not a sentence (a cell, an item, a
+// heading, a caption), is dropped: there the tagger has little more than the capitals to go on.
+std::vector<NerMention> TagNames(const Tagger& tagger, std::string_view text) {
+  const Layout layout = ReadLayout(text);
+  std::vector<std::vector<NerToken>> units;
+  auto next_break = layout.breaks.begin();
+  auto next_quote = layout.quote_marks.begin();
+  for (const std::vector<NerToken>& sentence : TokenizeForNer(text)) {
+    units.emplace_back();
+    for (const NerToken& token : sentence) {
+      while (next_quote != layout.quote_marks.end() && next_quote->second <= token.offset) {
+        ++next_quote;
+      }
+      if (next_quote != layout.quote_marks.end() && next_quote->first <= token.offset) continue;
+      bool is_cut = false;
+      for (; next_break != layout.breaks.end() && *next_break < token.offset; ++next_break) {
+        is_cut = true;
+      }
+      if (is_cut && !units.back().empty()) units.emplace_back();
+      units.back().push_back(token);
+    }
+    if (units.back().empty()) units.pop_back();
+  }
+  std::vector<NerSentence> sentences;
+  sentences.reserve(units.size());
+  for (const std::vector<NerToken>& unit : units) {
+    NerSentence& sentence = sentences.emplace_back();
+    for (const NerToken& token : unit) sentence.push_back(token.text);
+  }
+  const std::vector<std::vector<NerSpan>> spans = tagger.TagDocument(sentences);
+  std::vector<NerMention> mentions;
+  for (std::size_t unit_idx = 0; unit_idx < units.size(); ++unit_idx) {
+    const std::vector<NerToken>& tokens = units[unit_idx];
+    const bool is_sentence = EndsSentence(tokens.back().text);
+    for (const NerSpan& span : spans[unit_idx]) {
+      const auto first = tokens.begin() + static_cast<std::ptrdiff_t>(span.begin);
+      const auto last = tokens.begin() + static_cast<std::ptrdiff_t>(span.end);
+      if (!is_sentence && std::all_of(first, last, [](const NerToken& token) {
+            return IsLayoutWord(token.text) ||
+                   std::all_of(token.text.begin(), token.text.end(),
+                               [](char c) { return c >= '0' && c <= '9'; });
+          })) {
+        continue;
+      }
+      NerMention& mention = mentions.emplace_back();
+      mention.begin = first->offset;
+      mention.end = (last - 1)->offset + (last - 1)->text.size();
+      mention.type = span.type;
+      // Written as in the text, but a name wrapped in a reply loses the quote marks of its
+      // second line ("Michael\n> Powell").
+      for (auto token = first; token != last; ++token) {
+        if (token != first) {
+          const std::size_t gap_begin = (token - 1)->offset + (token - 1)->text.size();
+          const std::string_view gap = text.substr(gap_begin, token->offset - gap_begin);
+          mention.text += gap.find('\n') == std::string_view::npos ? gap : std::string_view(" ");
+        }
+        mention.text += token->text;
+      }
+    }
+  }
+  return mentions;
+}
+
 }  // namespace
 
 bool IsHonorific(std::string_view word) {
@@ -178,7 +363,7 @@ std::vector<EntityMention> FindMentions(std::string_view utf8_text, std::string_
   const std::size_t pattern_count = out.size();
   const Tagger* tagger = options.with_names && !lang.empty() ? TaggerFor(lang) : nullptr;
   if (tagger != nullptr) {
-    for (const NerMention& m : tagger->TagText(utf8_text)) {
+    for (const NerMention& m : TagNames(*tagger, utf8_text)) {
       const std::string_view type = EntityTypeOfTag(m.type);
       if (type.empty()) continue;
       EntityMention mention{std::string(type), {}, m.begin, m.end};

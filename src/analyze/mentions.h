@@ -2,7 +2,9 @@
 // exists for the document's language, people, organisations and places (ner.h), normalised
 // into entities: titles dropped ("M. Hollande" -> "Hollande"), spacing and case settled, and a
 // short form linked to the one full name of the document it ends ("Hollande" -> "François
-// Hollande").
+// Hollande"). Text that is not prose (table cells, list items, the lines of a slide: one line
+// or tab-separated cell each) is tagged line by line and cell by cell, and a name made of
+// layout words alone there ("Row 1 Col 1", "Figure 2") is dropped.
 #pragma once
 
 #include <string>

@@ -1,15 +1,22 @@
 #include "analyze/mentions.h"
 
 #include <algorithm>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "core/file.h"
+#include "extract/extractor.h"
+#include "extract/registry.h"
 
 namespace trove::analyze {
 namespace {
 
+using ::testing::AnyOf;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::Not;
@@ -92,6 +99,71 @@ TEST(FindMentions, NeverTakesAGreetingForAPerson) {
     EXPECT_THAT(person, Not(::testing::AnyOf("Hi", "Thanks", "Cheers"))) << person;
   }
   EXPECT_THAT(Values(mentions, "person"), Contains("Tony Blair"));
+}
+
+class NoChildren : public extract::ChildSink {
+ public:
+  Status OnChild(ChildFile /*child*/) override { return Status::Ok(); }
+  void OnChildFailed(std::string /*name*/, Status /*why*/) override {}
+  void OnChildSkipped(std::string /*name*/, std::string /*reason*/) override {}
+};
+
+// The text trove extracts from a file of the shared corpus (../shared/data/hostile-docs).
+std::string ExtractedText(const std::string& relative) {
+  const std::string path = "../shared/data/hostile-docs/" + relative;
+  Result<std::string> bytes = ReadFile(path);
+  EXPECT_TRUE(bytes.ok()) << bytes.status().ToString();
+  if (!bytes.ok()) return {};
+  const std::string name = path.substr(path.rfind('/') + 1);
+  const std::string media_type = extract::DetectMediaType(*bytes, name);
+  const std::unique_ptr<extract::Registry> registry = extract::Registry::CreateDefault();
+  const extract::Extractor* extractor = registry->Find(media_type);
+  EXPECT_NE(extractor, nullptr) << media_type;
+  if (extractor == nullptr) return {};
+  NoChildren children;
+  Result<Extraction> extraction = extractor->Extract({*bytes, name, media_type, {}}, children);
+  EXPECT_TRUE(extraction.ok()) << extraction.status().ToString();
+  return extraction.ok() ? extraction->text : std::string();
+}
+
+std::vector<std::string> Names(const std::vector<EntityMention>& mentions) {
+  std::vector<std::string> out;
+  for (const char* type : {"person", "org", "place"}) {
+    for (std::string& value : Values(mentions, type)) out.push_back(std::move(value));
+  }
+  return out;
+}
+
+TEST(FindMentions, TakesNoTableCellOrListItemOfASlideForAName) {
+  // Table cells ("Row 1 Col 1"), a bulleted list, a caption and keywords, one per line, were
+  // tagged as one run-on sentence, and their capitalised words came out as organisations.
+  const std::string slides = ExtractedText("tika/testPPT_various.pptx");
+  ASSERT_THAT(slides, ::testing::HasSubstr("Row 1 Col 1\nRow 1 Col 2"));
+  ASSERT_THAT(slides, ::testing::HasSubstr("Bullet 1\nBullet 2"));
+  for (const std::string& name : Names(FindMentions(slides, "en"))) {
+    EXPECT_THAT(name, Not(AnyOf("Row", "Col", "Bullet", "Figure", "Keyword1"))) << name;
+  }
+  // A sentence among the slides' lines still has its names.
+  const std::vector<EntityMention> mentions =
+      FindMentions(slides + "\nTony Blair met Nicolas Sarkozy in Paris on Monday.\n", "en");
+  EXPECT_THAT(Values(mentions, "person"), Contains("Tony Blair"));
+  EXPECT_THAT(Values(mentions, "person"), Contains("Nicolas Sarkozy"));
+}
+
+TEST(FindMentions, ReadsALineOfWrappedProseOnIntoTheNext) {
+  // Wrapped as mail is: the line break inside the name does not end a line of a list, in the
+  // text or quoted in a reply.
+  const std::string prose =
+      "The documents show that the agency followed the campaign of Nicolas\n"
+      "Sarkozy closely in the months before the election of 2012.\n";
+  std::string quoted = "Someone wrote:\n\n";
+  for (std::size_t begin = 0; begin < prose.size();) {
+    const std::size_t end = prose.find('\n', begin) + 1;
+    quoted += "> " + prose.substr(begin, end - begin);
+    begin = end;
+  }
+  EXPECT_THAT(Values(FindMentions(prose, "en"), "person"), Contains("Nicolas Sarkozy"));
+  EXPECT_THAT(Values(FindMentions(quoted, "en"), "person"), Contains("Nicolas Sarkozy"));
 }
 
 TEST(FindMentions, FindsNoNamesInALanguageWithoutAModel) {
