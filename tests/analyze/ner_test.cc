@@ -44,6 +44,7 @@ ner::Model SmallModel() {
   model.gazetteer.types = {"LOC", "PER"};
   model.gazetteer.max_tokens = 2;
   model.gazetteer.phrases = {{ner::PhraseHash({"New", "York"}), 1}};
+  model.gazetteer.words = {{ner::WordHash("York"), 1u << (4 * 0 + ner::kPlaceLast)}};
   return model;
 }
 
@@ -64,6 +65,7 @@ TEST(NerModel, RoundTripsThroughBytes) {
   EXPECT_EQ(parsed->clusters.ids, model.clusters.ids);
   EXPECT_EQ(parsed->gazetteer.types, model.gazetteer.types);
   EXPECT_EQ(parsed->gazetteer.phrases, model.gazetteer.phrases);
+  EXPECT_EQ(parsed->gazetteer.words, model.gazetteer.words);
   // The same model gives the same bytes (`make models` is reproducible).
   EXPECT_EQ(ner::SerializeModel(*parsed), bytes);
 }
@@ -88,18 +90,23 @@ TEST(NerModel, RejectsAnotherVersionAsUnsupported) {
   ASSERT_FALSE(parsed.ok());
   EXPECT_EQ(parsed.status().code(), StatusCode::kUnsupported);
   EXPECT_THAT(parsed.status().message(), HasSubstr("new.bin"));
-  EXPECT_THAT(parsed.status().message(), HasSubstr("version 3"));
+  EXPECT_THAT(parsed.status().message(), HasSubstr("version 4"));
 }
 
-// Version 2 holds BILOU tag sets and the style features; other models stay version 1, which
-// older readers tag the same way.
+// Version 2 holds BILOU tag sets and the style features, version 3 the name words; other
+// models stay version 1, which older readers tag the same way.
 TEST(NerModel, WritesTheOldestVersionThatHoldsTheModel) {
   ner::Model model = SmallModel();
-  model.feature_groups = ner::kFeatureAll & ~ner::kFeatureStyle;
+  const std::uint32_t version_1_groups =
+      ner::kFeatureAll & ~ner::kFeatureStyle & ~ner::kFeatureNameWords;
+  model.feature_groups = version_1_groups;
+  model.gazetteer.words.clear();
   EXPECT_EQ(ner::SerializeModel(model)[8], 1);
-  model.feature_groups = ner::kFeatureAll;
+  model.feature_groups = version_1_groups | ner::kFeatureStyle;
   EXPECT_EQ(ner::SerializeModel(model)[8], 2);
-  model.feature_groups = ner::kFeatureAll & ~ner::kFeatureStyle;
+  model.feature_groups = ner::kFeatureAll;
+  EXPECT_EQ(ner::SerializeModel(model)[8], 3);
+  model.feature_groups = version_1_groups;
   model.tags = {"O", "B-PER", "I-PER", "L-PER", "U-PER"};
   model.weights.resize((std::size_t{1} << model.hash_bits) * model.TagCount());
   model.transitions.resize((model.TagCount() + 1) * model.TagCount());
@@ -328,6 +335,52 @@ TEST(NerFeatures, StyleTellsATitleFromASentence) {
   ner::ExtractFeatures(model, {{"Paris", "Saint-Germain"}}, &title);
   ner::ExtractFeatures(model, {{"Paris", "Saint-Germain", "."}}, &prose);
   EXPECT_EQ(first_token(title[0]), first_token(prose[0]));
+}
+
+// A word of listed names brings the kinds and places of names it occurs in: "Keynes" ends
+// people's names, an unlisted word brings nothing, and without the group neither does.
+TEST(NerFeatures, NameWordsMarkWordsOfListedNames) {
+  ner::Model model;
+  model.tags = {"O", "B-PER", "I-PER"};
+  model.hash_bits = 16;
+  model.feature_groups = ner::kFeatureNameWords;
+  model.gazetteer.types = {"LOC", "MISC", "ORG", "PER"};
+  model.gazetteer.words = {{ner::WordHash("Keynes"), 1u << (4 * 3 + ner::kPlaceLast)},
+                           {ner::WordHash("Milton"), 1u << (4 * 3 + ner::kPlaceFirst)}};
+  auto rows_of = [&](const std::vector<std::string_view>& sentence, std::size_t token) {
+    std::vector<ner::SentenceFeatures> features;
+    ner::ExtractFeatures(model, {sentence}, &features);
+    return std::vector<std::uint32_t>(features[0].rows.begin() + features[0].starts[token],
+                                      features[0].rows.begin() + features[0].starts[token + 1]);
+  };
+  // The same first word, beside a listed surname or an unlisted word.
+  EXPECT_NE(rows_of({"Milton", "Keynes"}, 0), rows_of({"Milton", "Kxynes"}, 0));
+  EXPECT_NE(rows_of({"Kxynes", "Keynes"}, 1), rows_of({"Kxynes", "Kxynes"}, 1));
+  EXPECT_EQ(rows_of({"Abc", "Kxynes"}, 1), rows_of({"Abd", "Kxynes"}, 1));
+  // Without the group, the first word's features do not see the next word at all.
+  model.feature_groups = 0;
+  EXPECT_EQ(rows_of({"Milton", "Keynes"}, 0), rows_of({"Milton", "Kxynes"}, 0));
+  EXPECT_EQ(ner::NamePlaceOf(0, 1), ner::kPlaceUnit);
+  EXPECT_EQ(ner::NamePlaceOf(0, 3), ner::kPlaceFirst);
+  EXPECT_EQ(ner::NamePlaceOf(1, 3), ner::kPlaceInside);
+  EXPECT_EQ(ner::NamePlaceOf(2, 3), ner::kPlaceLast);
+}
+
+TEST(NerDecoder, BalancesTheBracketsOfNames) {
+  const NerSentence tokens = {"Tour", "Perret", "(", "tour", "d'orientation", ")", ",",
+                              "Mato", "Grosso", ")", "et", "Lisboa", "(", "VR", ")"};
+  std::vector<NerSpan> spans = {{0, 5, "ORG"}, {7, 10, "LOC"}, {11, 15, "LOC"}};
+  ner::BalanceBrackets(tokens, &spans);
+  EXPECT_THAT(spans, ElementsAre(NerSpan{0, 6, "ORG"}, NerSpan{7, 9, "LOC"},
+                                 NerSpan{11, 15, "LOC"}));
+  // A bracket that opens a name's last token goes; one the next name holds is not taken.
+  const NerSentence more = {"Saussey", "(", "Manche", ")"};
+  std::vector<NerSpan> split = {{0, 2, "LOC"}, {2, 3, "LOC"}};
+  ner::BalanceBrackets(more, &split);
+  EXPECT_THAT(split, ElementsAre(NerSpan{0, 1, "LOC"}, NerSpan{2, 3, "LOC"}));
+  std::vector<NerSpan> taken = {{0, 3, "LOC"}, {3, 4, "LOC"}};
+  ner::BalanceBrackets(more, &taken);
+  EXPECT_THAT(taken, ElementsAre(NerSpan{0, 3, "LOC"}, NerSpan{3, 4, "LOC"}));
 }
 
 // The French recipe's training options: BILOU tags, a margin, feature dropout and weighted

@@ -6,6 +6,7 @@
 // `make models` runs both for English and French. The recipe (which corpora, which split) is
 // fixed here per language and written into the model's description; README.md beside this
 // file explains it. Everything is deterministic: the same data gives the same bytes.
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -14,6 +15,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -98,6 +100,7 @@ struct Corpora {
   std::vector<std::pair<std::string, std::vector<ConllDocument>>> extra_dev;  // reported only
   std::vector<ConllDocument> gazetteer;  // labelled text whose entities make the gazetteer
   std::string gazetteer_recipe;
+  std::string dev_file;  // under the data folder
   std::vector<float> train_weights;  // per training document; empty: all 1
 };
 
@@ -114,6 +117,7 @@ Result<Corpora> LoadCorpora(const std::string& lang, const std::string& data,
     TROVE_ASSIGN_OR_RETURN(corpora.dev, analyze::ReadConll(data + "/conll2003-en/valid.txt"));
     TROVE_ASSIGN_OR_RETURN(corpora.gazetteer, analyze::ReadConll(data + "/wikiann-en/train.txt"));
     corpora.recipe = "train conll2003-en/train.txt; dev conll2003-en/valid.txt";
+    corpora.dev_file = "conll2003-en/valid.txt";
     corpora.gazetteer_recipe = "entities of wikiann-en/train.txt";
     return corpora;
   }
@@ -133,6 +137,7 @@ Result<Corpora> LoadCorpora(const std::string& lang, const std::string& data,
     TROVE_ASSIGN_OR_RETURN(corpora.gazetteer, analyze::ReadConll(data + "/wikiann-en/train.txt"));
     corpora.recipe =
         "train wikiann-fr/train.txt + europeana-ner-fr (9 documents in 10); dev wikiann-fr/dev.txt";
+    corpora.dev_file = "wikiann-fr/dev.txt";
     corpora.gazetteer_recipe = "entities of wikiann-en/train.txt";
     return corpora;
   }
@@ -279,10 +284,14 @@ Status LoadClusters(const std::string& path, analyze::ner::Clusters* clusters) {
   return Status::Ok();
 }
 
-// Adds the entities of `corpus` to `gazetteer`, leaving out documents d with
-// d % folds == skip_fold (skip_fold == folds: none left out).
+// How often each word of the listed names stands at each place (NamePlace) of a name of each
+// type: counts[4 * type + place].
+using NameWordCounts = std::unordered_map<std::uint64_t, std::array<std::uint32_t, 16>>;
+
+// Adds the entities of `corpus` to `gazetteer` (and their words to `word_counts`, if given),
+// leaving out documents d with d % folds == skip_fold (skip_fold == folds: none left out).
 void BuildGazetteer(const std::vector<ConllDocument>& corpus, analyze::ner::Gazetteer* gazetteer,
-                    std::size_t folds = 1, std::size_t skip_fold = 1) {
+                    NameWordCounts* word_counts, std::size_t folds = 1, std::size_t skip_fold = 1) {
   constexpr std::uint32_t kMaxPhraseTokens = 6;
   gazetteer->types = {"LOC", "MISC", "ORG", "PER"};
   for (std::size_t document_idx = 0; document_idx < corpus.size(); ++document_idx) {
@@ -292,14 +301,39 @@ void BuildGazetteer(const std::vector<ConllDocument>& corpus, analyze::ner::Gaze
       for (const analyze::NerSpan& span : analyze::SpansFromTags(sentence.tags)) {
         const std::size_t length = span.end - span.begin;
         const auto type = std::find(gazetteer->types.begin(), gazetteer->types.end(), span.type);
-        if (length > kMaxPhraseTokens || type == gazetteer->types.end()) continue;
+        if (type == gazetteer->types.end()) continue;
+        const auto type_idx = static_cast<std::uint32_t>(type - gazetteer->types.begin());
+        if (word_counts != nullptr) {
+          for (std::size_t i = 0; i < length; ++i) {
+            const std::uint64_t word = analyze::ner::WordHash(sentence.tokens[span.begin + i]);
+            ++(*word_counts)[word][4 * type_idx + analyze::ner::NamePlaceOf(i, length)];
+          }
+        }
+        if (length > kMaxPhraseTokens) continue;
         std::vector<std::string_view> tokens(sentence.tokens.begin() + span.begin,
                                              sentence.tokens.begin() + span.end);
         gazetteer->phrases[analyze::ner::PhraseHash(tokens)] |=
-            static_cast<std::uint8_t>(1u << (type - gazetteer->types.begin()));
+            static_cast<std::uint8_t>(1u << type_idx);
         gazetteer->max_tokens = std::max(gazetteer->max_tokens, static_cast<std::uint32_t>(length));
       }
     }
+  }
+}
+
+// Gazetteer::words from the counts: the places that hold at least an eighth of a word's
+// occurrences (a word seen once in a list of thousands of names says little, but the feature's
+// weight learns that from the training split).
+void SetNameWords(const NameWordCounts& counts, analyze::ner::Gazetteer* gazetteer) {
+  gazetteer->words.clear();
+  gazetteer->words.reserve(counts.size());
+  for (const auto& [word, by_place] : counts) {
+    std::uint64_t total = 0;
+    for (const std::uint32_t count : by_place) total += count;
+    std::uint32_t bits = 0;
+    for (std::size_t bit = 0; bit < 16; ++bit) {
+      if (8 * std::uint64_t{by_place[bit]} >= total && by_place[bit] > 0) bits |= 1u << bit;
+    }
+    gazetteer->words.emplace(word, bits);
   }
 }
 
@@ -319,6 +353,37 @@ void PrintScores(const std::string& title, const NerScores& scores) {
               scores.TokensPerCpuSecond(), scores.TokensPerSecond());
 }
 
+// For error analysis: one line per span of the development split, gold and found
+// ("sentence<TAB>begin<TAB>end<TAB>type<TAB>gold|found<TAB>text").
+Status WriteDevSpans(const analyze::Tagger& tagger, const std::vector<ConllDocument>& dev,
+                     const std::string& path) {
+  std::string out;
+  std::size_t sentence_idx = 0;
+  auto write = [&](const ConllSentence& sentence, const analyze::NerSpan& span, const char* kind) {
+    std::string text;
+    for (std::size_t i = span.begin; i < span.end; ++i) {
+      if (i > span.begin) text += ' ';
+      text += sentence.tokens[i];
+    }
+    out += std::to_string(sentence_idx) + '\t' + std::to_string(span.begin) + '\t' +
+           std::to_string(span.end) + '\t' + span.type + '\t' + kind + '\t' + text + '\n';
+  };
+  for (const ConllDocument& document : dev) {
+    std::vector<analyze::NerSentence> sentences;
+    for (const ConllSentence& sentence : document) {
+      sentences.emplace_back(sentence.tokens.begin(), sentence.tokens.end());
+    }
+    const std::vector<std::vector<analyze::NerSpan>> found = tagger.TagDocument(sentences);
+    for (std::size_t i = 0; i < document.size(); ++i, ++sentence_idx) {
+      for (const analyze::NerSpan& span : analyze::SpansFromTags(document[i].tags)) {
+        write(document[i], span, "gold");
+      }
+      for (const analyze::NerSpan& span : found[i]) write(document[i], span, "found");
+    }
+  }
+  return WriteFileAtomic(path, out);
+}
+
 struct ModelOptions {
   std::string lang;
   std::string data;
@@ -328,6 +393,8 @@ struct ModelOptions {
   std::uint32_t hash_bits = 19;
   bool with_europeana = true;
   float europeana_weight = 1.0f;
+  std::vector<std::string> gazetteer_from;  // more CoNLL files whose entities are listed
+  std::string dev_spans;                    // where to write gold and found spans of dev
   std::size_t jackknife_folds = 10;
   analyze::ner::TagScheme tag_scheme = analyze::ner::TagScheme::kIob2;
   analyze::ner::TrainOptions train;
@@ -338,6 +405,17 @@ int ModelCommand(const ModelOptions& options) {
   auto corpora =
       LoadCorpora(options.lang, options.data, options.with_europeana, options.europeana_weight);
   if (!corpora.ok()) return Fail(corpora.status());
+  for (const std::string& file : options.gazetteer_from) {
+    if (file == corpora->dev_file) {
+      std::fprintf(stderr, "trove-train: %s is the development split; it cannot be a list\n",
+                   file.c_str());
+      return kExitUsage;
+    }
+    auto more = analyze::ReadConll(options.data + "/" + file);
+    if (!more.ok()) return Fail(more.status());
+    Append(&corpora->gazetteer, std::move(*more));
+    corpora->gazetteer_recipe += " + entities of " + file;
+  }
   auto model = std::make_shared<analyze::ner::Model>();
   model->lang = options.lang;
   model->hash_bits = options.hash_bits;
@@ -346,7 +424,8 @@ int ModelCommand(const ModelOptions& options) {
       {"affixes", analyze::ner::kFeatureAffixes},     {"context", analyze::ner::kFeatureContext},
       {"document", analyze::ner::kFeatureDocument},   {"clusters", analyze::ner::kFeatureClusters},
       {"gazetteer", analyze::ner::kFeatureGazetteer}, {"history", analyze::ner::kFeatureHistory},
-      {"extended", analyze::ner::kFeatureExtended},   {"style", analyze::ner::kFeatureStyle}};
+      {"extended", analyze::ner::kFeatureExtended},   {"style", analyze::ner::kFeatureStyle},
+      {"namewords", analyze::ner::kFeatureNameWords}};
   for (const std::string& name : options.without) {
     const auto it = groups.find(name);
     if (it == groups.end()) {
@@ -370,22 +449,39 @@ int ModelCommand(const ModelOptions& options) {
   }
   analyze::ner::TrainOptions train_options = options.train;
   train_options.document_weights = corpora->train_weights;
-  if (model->feature_groups & analyze::ner::kFeatureGazetteer) {
-    BuildGazetteer(corpora->gazetteer, &model->gazetteer);
+  const bool with_name_words = (model->feature_groups & analyze::ner::kFeatureNameWords) != 0;
+  if (model->feature_groups & (analyze::ner::kFeatureGazetteer | analyze::ner::kFeatureNameWords)) {
+    NameWordCounts outside_counts;
+    BuildGazetteer(corpora->gazetteer, &model->gazetteer, &outside_counts);
     std::string recipe = corpora->gazetteer_recipe;
     if (options.jackknife_folds > 1) {
       // The training split's own entities too, jackknifed: see TrainOptions::fold_gazetteers.
       for (std::size_t fold = 0; fold < options.jackknife_folds; ++fold) {
         analyze::ner::Gazetteer& gazetteer =
             train_options.fold_gazetteers.emplace_back(model->gazetteer);
-        BuildGazetteer(corpora->train, &gazetteer, options.jackknife_folds, fold);
+        NameWordCounts counts = outside_counts;
+        BuildGazetteer(corpora->train, &gazetteer, &counts, options.jackknife_folds, fold);
+        if (with_name_words) SetNameWords(counts, &gazetteer);
       }
-      BuildGazetteer(corpora->train, &model->gazetteer);
+      BuildGazetteer(corpora->train, &model->gazetteer, &outside_counts);
       recipe += " + entities of the training split (" + std::to_string(options.jackknife_folds) +
                 "-fold jackknife in training)";
     }
+    if (with_name_words) SetNameWords(outside_counts, &model->gazetteer);
+    if (!(model->feature_groups & analyze::ner::kFeatureGazetteer)) {
+      model->gazetteer.phrases.clear();
+      model->gazetteer.max_tokens = 0;
+      for (analyze::ner::Gazetteer& gazetteer : train_options.fold_gazetteers) {
+        gazetteer.phrases.clear();
+        gazetteer.max_tokens = 0;
+      }
+    }
     description += "; gazetteer: " + recipe + " (" +
-                   std::to_string(model->gazetteer.phrases.size()) + " phrases)";
+                   std::to_string(model->gazetteer.phrases.size()) + " phrases" +
+                   (with_name_words
+                        ? ", " + std::to_string(model->gazetteer.words.size()) + " name words"
+                        : "") +
+                   ")";
   }
   std::fprintf(stderr, "training %s model: %s\n", options.lang.c_str(), description.c_str());
   train_options.on_epoch = [](std::uint32_t epoch, const NerScores& dev) {
@@ -420,6 +516,11 @@ int ModelCommand(const ModelOptions& options) {
   PrintScores("development: " + std::string(options.lang == "en" ? "conll2003-en/valid.txt"
                                                                  : "wikiann-fr/dev.txt"),
               analyze::EvaluateTagger(*tagger, corpora->dev));
+  if (!options.dev_spans.empty()) {
+    if (Status status = WriteDevSpans(*tagger, corpora->dev, options.dev_spans); !status.ok()) {
+      return Fail(status);
+    }
+  }
   for (const auto& [name, corpus] : corpora->extra_dev) {
     PrintScores("development: " + name, analyze::EvaluateTagger(*tagger, corpus));
   }
@@ -460,7 +561,13 @@ int Main(int argc, char** argv) {
   model_cmd
       ->add_option("--without", model_options.without,
                    "feature groups to leave out: affixes, context, document, clusters, gazetteer, "
-                   "history, extended")
+                   "history, extended, style, namewords")
+      ->delimiter(',');
+  model_cmd->add_option("--dev-spans", model_options.dev_spans,
+                        "write the gold and found spans of the development split (TSV)");
+  model_cmd
+      ->add_option("--gazetteer-from", model_options.gazetteer_from,
+                   "more CoNLL files (under --data) whose entities join the outside list")
       ->delimiter(',');
   model_cmd->add_option("--hash-bits", model_options.hash_bits, "2^N weight rows")
       ->capture_default_str()

@@ -107,4 +107,25 @@ std::vector<NerSpan> SpansFromTagIds(const std::vector<std::string>& tags,
   return SpansFromTags(names);
 }
 
+void BalanceBrackets(const NerSentence& tokens, std::vector<NerSpan>* spans) {
+  for (std::size_t span_idx = 0; span_idx < spans->size(); ++span_idx) {
+    NerSpan& span = (*spans)[span_idx];
+    int depth = 0;  // opened minus closed
+    for (std::size_t i = span.begin; i < span.end; ++i) {
+      depth += (tokens[i] == "(" || tokens[i] == "[") - (tokens[i] == ")" || tokens[i] == "]");
+    }
+    const bool next_is_free =
+        span_idx + 1 == spans->size() || (*spans)[span_idx + 1].begin > span.end;
+    const std::string_view last = tokens[span.end - 1];
+    if (depth == 1 && span.end < tokens.size() && next_is_free &&
+        (tokens[span.end] == ")" || tokens[span.end] == "]")) {
+      ++span.end;
+    } else if (span.end - span.begin > 1 &&
+               ((depth < 0 && (last == ")" || last == "]")) ||
+                (depth > 0 && (last == "(" || last == "[")))) {
+      --span.end;
+    }
+  }
+}
+
 }  // namespace trove::analyze::ner

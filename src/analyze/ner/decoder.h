@@ -43,4 +43,10 @@ class Decoder {
 std::vector<NerSpan> SpansFromTagIds(const std::vector<std::string>& tags,
                                      const std::vector<std::uint8_t>& ids);
 
+// A name holds as many closing brackets as opening ones: "Tour Perret ( tour d'orientation"
+// takes the ")" that follows it, "Mato Grosso do Sul )" loses its last token. The tagger
+// decides token by token and leaves a bracket out or in now and then (36 of WikiANN-fr dev's
+// 13,156 names, +0.17 F1).
+void BalanceBrackets(const NerSentence& tokens, std::vector<NerSpan>* spans);
+
 }  // namespace trove::analyze::ner

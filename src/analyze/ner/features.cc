@@ -53,6 +53,10 @@ enum Template : std::uint64_t {
   kStyleLower,
   kStylePrev,
   kStyleNext,
+  kNameWordBit,
+  kNameWordSet,
+  kNameWordSetPrev,
+  kNameWordSetNext,
 };
 
 // Letter trigrams are taken from words up to this many code points (longer ones are rare and
@@ -150,6 +154,7 @@ struct TokenInfo {
   std::array<std::uint64_t, kMaxTrigramWord> trigrams{};
   std::size_t trigram_count = 0;
   std::int64_t cluster_row = -1;
+  std::uint32_t name_bits = 0;  // Gazetteer::words
   bool has_letter = false;
   bool is_capitalised = false;
   bool is_all_caps = false;
@@ -247,6 +252,11 @@ class Extractor {
       auto it = model_.clusters.index.find(info->word);
       if (it == model_.clusters.index.end()) it = model_.clusters.index.find(info->lower);
       if (it != model_.clusters.index.end()) info->cluster_row = it->second;
+    }
+    info->name_bits = 0;
+    if (model_.feature_groups & kFeatureNameWords) {
+      const auto it = model_.gazetteer.words.find(info->word);
+      if (it != model_.gazetteer.words.end()) info->name_bits = it->second;
     }
   }
 
@@ -368,6 +378,14 @@ class Extractor {
         Add(kStyleLower, Combine(style, cur.lower));
         Add(kStylePrev, Combine(style, prev.lower));
         Add(kStyleNext, Combine(style, next.lower));
+      }
+      if (groups & kFeatureNameWords) {
+        for (std::uint32_t bit = 0; bit < 16; ++bit) {
+          if (cur.name_bits & (1u << bit)) Add(kNameWordBit, bit);
+        }
+        Add(kNameWordSet, Combine(cur.name_bits, cur.shape));
+        Add(kNameWordSetPrev, Combine(prev.name_bits, cur.name_bits));
+        Add(kNameWordSetNext, Combine(cur.name_bits, next.name_bits));
       }
       if (gazetteer_[i] != 0) {
         for (std::uint32_t bit = 0; bit < 32; ++bit) {

@@ -158,6 +158,16 @@ std::string GazetteerSection(const Gazetteer& gazetteer) {
   return std::move(w.bytes());
 }
 
+std::string NameWordSection(const Gazetteer& gazetteer) {
+  ByteWriter w;
+  w.Put<std::uint32_t>(static_cast<std::uint32_t>(gazetteer.words.size()));
+  for (const std::uint64_t hash : SortedKeys(gazetteer.words)) {
+    w.Put<std::uint64_t>(hash);
+    w.Put<std::uint32_t>(gazetteer.words.at(hash));
+  }
+  return std::move(w.bytes());
+}
+
 constexpr std::uint32_t kMaxTags = 64;
 constexpr std::uint32_t kMinHashBits = 4;
 constexpr std::uint32_t kMaxHashBits = 26;
@@ -232,6 +242,18 @@ Status ParseGazetteer(ByteReader& r, Gazetteer* gazetteer) {
   return Status::Ok();
 }
 
+Status ParseNameWords(ByteReader& r, Gazetteer* gazetteer) {
+  TROVE_ASSIGN_OR_RETURN(const std::uint32_t count, r.Get<std::uint32_t>("name words"));
+  TROVE_RETURN_IF_ERROR(r.Need(12 * static_cast<std::size_t>(count), "name word entries"));
+  gazetteer->words.reserve(count);
+  for (std::uint32_t word_idx = 0; word_idx < count; ++word_idx) {
+    TROVE_ASSIGN_OR_RETURN(const std::uint64_t hash, r.Get<std::uint64_t>("name word"));
+    TROVE_ASSIGN_OR_RETURN(const std::uint32_t bits, r.Get<std::uint32_t>("name word bits"));
+    if (!gazetteer->words.emplace(hash, bits).second) return r.Corrupt("duplicate name word");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::uint64_t WordHash(std::string_view word) { return Fnv1a(kFnvOffset, word); }
@@ -252,6 +274,7 @@ namespace {
 // The oldest version that holds the model, so that older readers keep reading the models they
 // tag correctly (and refuse the others).
 std::uint32_t FormatVersion(const Model& model) {
+  if ((model.feature_groups & kFeatureNameWords) != 0) return 3;
   return IsBilou(model.tags) || (model.feature_groups & kFeatureStyle) != 0 ? 2 : 1;
 }
 
@@ -267,12 +290,15 @@ std::string SerializeModel(const Model& model) {
   ByteWriter w;
   w.bytes().append(kModelMagic);
   w.Put<std::uint32_t>(FormatVersion(model));
-  w.Put<std::uint32_t>(5);  // sections
+  // The name words are written only when there are some, so that older models keep their bytes.
+  const bool has_name_words = !model.gazetteer.words.empty();
+  w.Put<std::uint32_t>(has_name_words ? 6 : 5);  // sections
   w.PutSection("META", MetaSection(model));
   w.PutSection("TRAN", FloatSection(model.transitions));
   w.PutSection("WGHT", FloatSection(model.weights));
   w.PutSection("CLUS", ClusterSection(model.clusters));
   w.PutSection("GAZE", GazetteerSection(model.gazetteer));
+  if (has_name_words) w.PutSection("GZWD", NameWordSection(model.gazetteer));
   const std::uint64_t checksum = Fnv1a(kFnvOffset, w.bytes());
   w.Put<std::uint64_t>(checksum);
   return std::move(w.bytes());
@@ -303,8 +329,8 @@ Result<Model> ParseModel(std::string_view bytes, const std::string& name) {
     TROVE_ASSIGN_OR_RETURN(const std::string_view payload,
                            r.GetBytes(size, "section " + std::string(id)));
     ByteReader s(payload, name, payload_offset);
-    const bool is_known =
-        id == "META" || id == "TRAN" || id == "WGHT" || id == "CLUS" || id == "GAZE";
+    const bool is_known = id == "META" || id == "TRAN" || id == "WGHT" || id == "CLUS" ||
+                          id == "GAZE" || id == "GZWD";
     if (is_known && !seen.insert(std::string(id)).second) {
       return s.Corrupt("second " + std::string(id) + " section");
     }
@@ -326,6 +352,8 @@ Result<Model> ParseModel(std::string_view bytes, const std::string& name) {
       TROVE_RETURN_IF_ERROR(ParseClusters(s, &model.clusters));
     } else if (id == "GAZE") {
       TROVE_RETURN_IF_ERROR(ParseGazetteer(s, &model.gazetteer));
+    } else if (id == "GZWD") {
+      TROVE_RETURN_IF_ERROR(ParseNameWords(s, &model.gazetteer));
     }  // unknown sections are skipped: a later minor addition need not break older readers
     if (s.remaining() != 0) return s.Corrupt("trailing bytes in section " + std::string(id));
   }

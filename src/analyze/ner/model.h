@@ -13,9 +13,10 @@
 namespace trove::analyze::ner {
 
 inline constexpr std::string_view kModelMagic = "TROVENER";
-// Version 2 added BILOU tag sets and the style feature group; a model that uses neither is
-// written as version 1, which older readers tag correctly. Readers take versions 1 to 2.
-inline constexpr std::uint32_t kModelVersion = 2;
+// Version 2 added BILOU tag sets and the style feature group, version 3 the name-word group; a
+// model is written with the oldest version that holds it, which older readers tag correctly.
+// Readers take versions 1 to 3.
+inline constexpr std::uint32_t kModelVersion = 3;
 inline constexpr std::uint32_t kOldestModelVersion = 1;
 
 // Which feature groups a model uses (stored in the model, so that tagging computes exactly the
@@ -34,7 +35,11 @@ enum FeatureGroup : std::uint32_t {
   // and the words beside: Wikipedia titles and list items ("Parti libéral du Québec") and
   // newspaper prose (Europeana) name things differently, and nothing else tells them apart.
   kFeatureStyle = 1u << 7,  // format version 2
-  kFeatureAll = (1u << 8) - 1,
+  // Which kinds of listed names the word occurs in, and where in them ("Université" begins
+  // organisations, "Pierre" begins people): a name that is in no list is often made of words
+  // that are (Gazetteer::words).
+  kFeatureNameWords = 1u << 8,  // format version 3
+  kFeatureAll = (1u << 9) - 1,
 };
 
 // Lists of known names: each phrase (a token sequence) maps to the set of entity types it was
@@ -43,7 +48,19 @@ struct Gazetteer {
   std::vector<std::string> types;
   std::unordered_map<std::uint64_t, std::uint8_t> phrases;  // PhraseHash -> type bits
   std::uint32_t max_tokens = 0;
+  // The words of the listed names: WordHash -> bit 4 * type + place (NamePlace) for each type
+  // and place that holds at least an eighth of the word's occurrences in the lists.
+  std::unordered_map<std::uint64_t, std::uint32_t> words;
 };
+
+// Where a word stands in a name.
+enum NamePlace : std::uint32_t { kPlaceUnit = 0, kPlaceFirst, kPlaceInside, kPlaceLast };
+// The place of token `i` of a name of `length` tokens.
+inline NamePlace NamePlaceOf(std::size_t i, std::size_t length) {
+  if (length == 1) return kPlaceUnit;
+  if (i == 0) return kPlaceFirst;
+  return i + 1 == length ? kPlaceLast : kPlaceInside;
+}
 
 // Word clusters at several granularities: cluster_ids[index * levels + level] for the word whose
 // WordHash maps to index.

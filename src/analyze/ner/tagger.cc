@@ -65,6 +65,7 @@ std::vector<std::vector<NerSpan>> Tagger::TagDocument(
                    &history_features, &best);
     history.Record(sentences[sentence_idx], best);
     out[sentence_idx] = ner::SpansFromTagIds(model_->tags, best);
+    ner::BalanceBrackets(sentences[sentence_idx], &out[sentence_idx]);
   }
   return out;
 }
