@@ -6,11 +6,13 @@
 // `make models` runs both for English and French. The recipe (which corpora, which split) is
 // fixed here per language and written into the model's description; README.md beside this
 // file explains it. Everything is deterministic: the same data gives the same bytes.
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <memory>
 #include <set>
 #include <sstream>
@@ -21,6 +23,7 @@
 #include <CLI/CLI.hpp>
 
 #include "analyze/ner.h"
+#include "analyze/ner/features.h"
 #include "analyze/ner/model.h"
 #include "analyze/ner/trainer.h"
 #include "clusters.h"
@@ -337,6 +340,33 @@ void SetNameWords(const NameWordCounts& counts, analyze::ner::Gazetteer* gazette
   }
 }
 
+// The casing lexicon (Model::casing) from how words are written inside `sentences` (not their
+// first word, not sentences in capitals): the words usually written in lower case or in
+// capitals. Those usually capitalised are left out, as the tagger capitalises a word the
+// lexicon does not know.
+void BuildCasing(const std::vector<std::vector<std::string>>& sentences,
+                 analyze::ner::CasingLexicon* casing) {
+  std::unordered_map<std::uint64_t, std::array<std::uint32_t, 3>> counts;
+  std::string lower;
+  for (const std::vector<std::string>& sentence : sentences) {
+    const analyze::NerSentence tokens(sentence.begin(), sentence.end());
+    if (analyze::ner::IsCapsSentence(tokens)) continue;
+    for (std::size_t i = 1; i < tokens.size(); ++i) {
+      const std::optional<analyze::ner::WordCase> form = analyze::ner::WrittenCase(tokens[i]);
+      if (!form) continue;
+      lower.clear();
+      analyze::ner::AppendLower(tokens[i], &lower);
+      ++counts[analyze::ner::WordHash(lower)][static_cast<std::size_t>(*form)];
+    }
+  }
+  for (const auto& [word, by_form] : counts) {
+    const auto most = static_cast<std::size_t>(
+        std::max_element(by_form.begin(), by_form.end()) - by_form.begin());
+    const auto form = static_cast<analyze::ner::WordCase>(most);
+    if (form != analyze::ner::WordCase::kCapitalised) casing->emplace(word, form);
+  }
+}
+
 void PrintScores(const std::string& title, const NerScores& scores) {
   std::printf("%s: %llu sentences, %llu tokens\n", title.c_str(),
               static_cast<unsigned long long>(scores.sentences),
@@ -395,6 +425,7 @@ struct ModelOptions {
   float europeana_weight = 1.0f;
   std::vector<std::string> gazetteer_from;  // more CoNLL files whose entities are listed
   std::string dev_spans;                    // where to write gold and found spans of dev
+  bool with_casing = true;                  // a casing lexicon for text in capitals
   std::size_t jackknife_folds = 10;
   analyze::ner::TagScheme tag_scheme = analyze::ner::TagScheme::kIob2;
   analyze::ner::TrainOptions train;
@@ -483,6 +514,20 @@ int ModelCommand(const ModelOptions& options) {
                         : "") +
                    ")";
   }
+  if (options.with_casing) {
+    // From the unlabelled text at hand: the training split, the outside lists' sentences, and
+    // for English Reuters-21578 and Gutenberg's books (their other domain made the clusters
+    // worse, but every common word they add to the lexicon is one fewer taken for a name).
+    std::vector<std::vector<std::string>> sentences;
+    AddTokens(corpora->train, &sentences);
+    AddTokens(corpora->gazetteer, &sentences);
+    if (options.lang == "en") {
+      if (Status status = AddReuters(options.data, &sentences); !status.ok()) return Fail(status);
+      if (Status status = AddGutenberg(options.data, &sentences); !status.ok()) return Fail(status);
+    }
+    BuildCasing(sentences, &model->casing);
+    description += "; casing lexicon (" + std::to_string(model->casing.size()) + " words)";
+  }
   std::fprintf(stderr, "training %s model: %s\n", options.lang.c_str(), description.c_str());
   train_options.on_epoch = [](std::uint32_t epoch, const NerScores& dev) {
     std::fprintf(stderr, "  epoch %2u: dev P %.2f R %.2f F1 %.2f\n", epoch, dev.overall.Precision(),
@@ -563,6 +608,8 @@ int Main(int argc, char** argv) {
                    "feature groups to leave out: affixes, context, document, clusters, gazetteer, "
                    "history, extended, style, namewords")
       ->delimiter(',');
+  model_cmd->add_flag("!--without-casing", model_options.with_casing,
+                      "no casing lexicon: text in capitals is tagged as written");
   model_cmd->add_option("--dev-spans", model_options.dev_spans,
                         "write the gold and found spans of the development split (TSV)");
   model_cmd

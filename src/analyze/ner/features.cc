@@ -504,6 +504,87 @@ void AppendLower(std::string_view word, std::string* out) {
   }
 }
 
+namespace {
+
+bool IsAllCaps(std::string_view word) {
+  bool has_upper = false;
+  for (std::size_t pos = 0; pos < word.size(); pos += SequenceLength(word[pos])) {
+    if (IsLowerLetter(word, pos)) return false;
+    has_upper = has_upper || IsUpper(word, pos);
+  }
+  return has_upper;
+}
+
+// `lower` with its first letter in capitals (ASCII and the Latin-1 letters; others as they are).
+std::string Capitalised(std::string lower) {
+  if (lower.empty()) return lower;
+  const auto c = static_cast<unsigned char>(lower[0]);
+  if (c >= 'a' && c <= 'z') {
+    lower[0] = static_cast<char>(c - ('a' - 'A'));
+  } else if (c == 0xc3 && lower.size() > 1) {
+    const auto d = static_cast<unsigned char>(lower[1]);
+    if (d >= 0xa0 && d <= 0xbe && d != 0xb7) lower[1] = static_cast<char>(d - 0x20);
+  }
+  return lower;
+}
+
+}  // namespace
+
+std::optional<WordCase> WrittenCase(std::string_view word) {
+  std::size_t letters = 0;
+  std::size_t uppers = 0;
+  bool is_first_upper = false;
+  for (std::size_t pos = 0; pos < word.size(); pos += SequenceLength(word[pos])) {
+    const bool is_upper = IsUpper(word, pos);
+    if (!is_upper && !IsLowerLetter(word, pos)) continue;
+    if (letters == 0) is_first_upper = is_upper;
+    ++letters;
+    uppers += is_upper;
+  }
+  if (letters == 0) return std::nullopt;
+  if (uppers == 0) return WordCase::kLower;
+  if (!is_first_upper) return std::nullopt;
+  return uppers == letters && letters > 1 ? WordCase::kUpper : WordCase::kCapitalised;
+}
+
+bool IsCapsSentence(const NerSentence& sentence) {
+  std::size_t letters = 0;
+  std::size_t caps = 0;
+  for (const std::string_view word : sentence) {
+    bool has_letter = false;
+    for (std::size_t pos = 0; pos < word.size() && !has_letter; pos += SequenceLength(word[pos])) {
+      has_letter = IsUpper(word, pos) || IsLowerLetter(word, pos);
+    }
+    letters += has_letter;
+    caps += has_letter && IsAllCaps(word);
+  }
+  return letters >= 2 && caps * 5 >= letters * 4;
+}
+
+bool ReadableSentences(const Model& model, const std::vector<NerSentence>& sentences,
+                       std::deque<std::string>* storage, std::vector<NerSentence>* out) {
+  if (model.casing.empty() || std::none_of(sentences.begin(), sentences.end(), IsCapsSentence)) {
+    return false;
+  }
+  *out = sentences;
+  std::string lower;
+  for (NerSentence& sentence : *out) {
+    if (!IsCapsSentence(sentence)) continue;
+    for (std::size_t i = 0; i < sentence.size(); ++i) {
+      if (!IsAllCaps(sentence[i])) continue;
+      lower.clear();
+      AppendLower(sentence[i], &lower);
+      const auto it = model.casing.find(WordHash(lower));
+      const WordCase form = it == model.casing.end() ? WordCase::kCapitalised : it->second;
+      if (form == WordCase::kUpper) continue;
+      // A sentence begins with a capital whatever its first word.
+      storage->push_back(form == WordCase::kLower && i > 0 ? lower : Capitalised(lower));
+      sentence[i] = storage->back();
+    }
+  }
+  return true;
+}
+
 void ExtractFeatures(const Model& model, const std::vector<NerSentence>& document,
                      std::vector<SentenceFeatures>* out) {
   Extractor extractor(model);

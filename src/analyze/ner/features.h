@@ -5,6 +5,9 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -47,6 +50,23 @@ class PredictionHistory {
   std::vector<std::uint8_t> type_of_tag_;  // 0 for O, 1 + the type's index for the others
   std::unordered_map<std::uint64_t, std::array<std::uint16_t, kMaxTypes>> counts_;
 };
+
+// How `word` is written: in lower case, capitalised ("Paris", "McDonald", "I") or in capitals
+// ("NATO"); nullopt without letters or when it starts in lower case but is not ("iPhone").
+std::optional<WordCase> WrittenCase(std::string_view word);
+
+// Whether a sentence is written in capitals (four words with letters in five or more, all in
+// capitals): a headline, a telegram, a diplomatic cable.
+bool IsCapsSentence(const NerSentence& sentence);
+
+// The sentences as the tagger reads them: a sentence in capitals is rewritten as its words are
+// usually written (the model's casing lexicon; a word it does not know is capitalised, as a
+// name), so that "TONY BLAIR MET NICOLAS SARKOZY IN PARIS" reads "Tony Blair met Nicolas
+// Sarkozy in Paris". Returns false, and leaves `out` alone, when no sentence is in capitals or
+// the model has no lexicon; else `out` holds every sentence, rewritten words in `storage`.
+// Token counts never change.
+bool ReadableSentences(const Model& model, const std::vector<NerSentence>& sentences,
+                       std::deque<std::string>* storage, std::vector<NerSentence>* out);
 
 // Lower-cases ASCII and the Latin-1 capitals (enough for English and French; other scripts are
 // left as they are). Appends to `out`.

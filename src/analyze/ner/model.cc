@@ -168,6 +168,16 @@ std::string NameWordSection(const Gazetteer& gazetteer) {
   return std::move(w.bytes());
 }
 
+std::string CasingSection(const CasingLexicon& casing) {
+  ByteWriter w;
+  w.Put<std::uint32_t>(static_cast<std::uint32_t>(casing.size()));
+  for (const std::uint64_t hash : SortedKeys(casing)) {
+    w.Put<std::uint64_t>(hash);
+    w.Put<std::uint8_t>(static_cast<std::uint8_t>(casing.at(hash)));
+  }
+  return std::move(w.bytes());
+}
+
 constexpr std::uint32_t kMaxTags = 64;
 constexpr std::uint32_t kMinHashBits = 4;
 constexpr std::uint32_t kMaxHashBits = 26;
@@ -254,6 +264,23 @@ Status ParseNameWords(ByteReader& r, Gazetteer* gazetteer) {
   return Status::Ok();
 }
 
+Status ParseCasing(ByteReader& r, CasingLexicon* casing) {
+  TROVE_ASSIGN_OR_RETURN(const std::uint32_t count, r.Get<std::uint32_t>("casing words"));
+  TROVE_RETURN_IF_ERROR(r.Need(9 * static_cast<std::size_t>(count), "casing entries"));
+  casing->reserve(count);
+  for (std::uint32_t word_idx = 0; word_idx < count; ++word_idx) {
+    TROVE_ASSIGN_OR_RETURN(const std::uint64_t hash, r.Get<std::uint64_t>("casing word"));
+    TROVE_ASSIGN_OR_RETURN(const std::uint8_t form, r.Get<std::uint8_t>("casing form"));
+    if (form > static_cast<std::uint8_t>(WordCase::kUpper)) {
+      return r.Corrupt("casing form " + std::to_string(form) + " out of range");
+    }
+    if (!casing->emplace(hash, static_cast<WordCase>(form)).second) {
+      return r.Corrupt("duplicate casing word");
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::uint64_t WordHash(std::string_view word) { return Fnv1a(kFnvOffset, word); }
@@ -274,6 +301,7 @@ namespace {
 // The oldest version that holds the model, so that older readers keep reading the models they
 // tag correctly (and refuse the others).
 std::uint32_t FormatVersion(const Model& model) {
+  if (!model.casing.empty()) return 4;
   if ((model.feature_groups & kFeatureNameWords) != 0) return 3;
   return IsBilou(model.tags) || (model.feature_groups & kFeatureStyle) != 0 ? 2 : 1;
 }
@@ -292,13 +320,15 @@ std::string SerializeModel(const Model& model) {
   w.Put<std::uint32_t>(FormatVersion(model));
   // The name words are written only when there are some, so that older models keep their bytes.
   const bool has_name_words = !model.gazetteer.words.empty();
-  w.Put<std::uint32_t>(has_name_words ? 6 : 5);  // sections
+  const bool has_casing = !model.casing.empty();
+  w.Put<std::uint32_t>(5 + has_name_words + has_casing);  // sections
   w.PutSection("META", MetaSection(model));
   w.PutSection("TRAN", FloatSection(model.transitions));
   w.PutSection("WGHT", FloatSection(model.weights));
   w.PutSection("CLUS", ClusterSection(model.clusters));
   w.PutSection("GAZE", GazetteerSection(model.gazetteer));
   if (has_name_words) w.PutSection("GZWD", NameWordSection(model.gazetteer));
+  if (has_casing) w.PutSection("CASE", CasingSection(model.casing));
   const std::uint64_t checksum = Fnv1a(kFnvOffset, w.bytes());
   w.Put<std::uint64_t>(checksum);
   return std::move(w.bytes());
@@ -330,7 +360,7 @@ Result<Model> ParseModel(std::string_view bytes, const std::string& name) {
                            r.GetBytes(size, "section " + std::string(id)));
     ByteReader s(payload, name, payload_offset);
     const bool is_known = id == "META" || id == "TRAN" || id == "WGHT" || id == "CLUS" ||
-                          id == "GAZE" || id == "GZWD";
+                          id == "GAZE" || id == "GZWD" || id == "CASE";
     if (is_known && !seen.insert(std::string(id)).second) {
       return s.Corrupt("second " + std::string(id) + " section");
     }
@@ -354,6 +384,8 @@ Result<Model> ParseModel(std::string_view bytes, const std::string& name) {
       TROVE_RETURN_IF_ERROR(ParseGazetteer(s, &model.gazetteer));
     } else if (id == "GZWD") {
       TROVE_RETURN_IF_ERROR(ParseNameWords(s, &model.gazetteer));
+    } else if (id == "CASE") {
+      TROVE_RETURN_IF_ERROR(ParseCasing(s, &model.casing));
     }  // unknown sections are skipped: a later minor addition need not break older readers
     if (s.remaining() != 0) return s.Corrupt("trailing bytes in section " + std::string(id));
   }

@@ -13,10 +13,10 @@
 namespace trove::analyze::ner {
 
 inline constexpr std::string_view kModelMagic = "TROVENER";
-// Version 2 added BILOU tag sets and the style feature group, version 3 the name-word group; a
-// model is written with the oldest version that holds it, which older readers tag correctly.
-// Readers take versions 1 to 3.
-inline constexpr std::uint32_t kModelVersion = 3;
+// Version 2 added BILOU tag sets and the style feature group, version 3 the name-word group,
+// version 4 the casing lexicon; a model is written with the oldest version that holds it, which
+// older readers tag correctly. Readers take versions 1 to 4.
+inline constexpr std::uint32_t kModelVersion = 4;
 inline constexpr std::uint32_t kOldestModelVersion = 1;
 
 // Which feature groups a model uses (stored in the model, so that tagging computes exactly the
@@ -70,6 +70,12 @@ struct Clusters {
   std::vector<std::uint16_t> ids;
 };
 
+// How words are usually written, for reading text in capitals ("TONY BLAIR MET NICOLAS
+// SARKOZY"): WordHash of the lower-case word -> its usual form. A word the lexicon does not know
+// is read as a name (capitalised): every common word of the training text is in it.
+enum class WordCase : std::uint8_t { kLower = 0, kCapitalised = 1, kUpper = 2 };
+using CasingLexicon = std::unordered_map<std::uint64_t, WordCase>;
+
 struct Model {
   std::string lang;               // "en", "fr"
   std::string description;        // how it was trained (data, epochs); shown by tools
@@ -81,6 +87,7 @@ struct Model {
   std::vector<float> transitions;
   Clusters clusters;
   Gazetteer gazetteer;
+  CasingLexicon casing;  // empty: text in capitals is tagged as written (format version 4)
 
   std::size_t TagCount() const { return tags.size(); }
 };

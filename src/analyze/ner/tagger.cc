@@ -1,4 +1,6 @@
 #include <cstdlib>
+#include <deque>
+#include <string>
 #include <utility>
 
 #include "analyze/ner.h"
@@ -55,15 +57,20 @@ std::vector<std::vector<NerSpan>> Tagger::TagDocument(
   thread_local std::vector<ner::SentenceFeatures> features;
   thread_local std::vector<std::uint8_t> best;
   thread_local ner::SentenceFeatures history_features;
-  ner::ExtractFeatures(*model_, sentences, &features);
+  // Sentences in capitals are read as their words are usually written.
+  std::deque<std::string> rewritten;
+  std::vector<NerSentence> truecased;
+  const std::vector<NerSentence>& readable =
+      ner::ReadableSentences(*model_, sentences, &rewritten, &truecased) ? truecased : sentences;
+  ner::ExtractFeatures(*model_, readable, &features);
   ner::Decoder decoder(model_->tags);
   ner::PredictionHistory history(*model_);
   std::vector<std::vector<NerSpan>> out(sentences.size());
   for (std::size_t sentence_idx = 0; sentence_idx < sentences.size(); ++sentence_idx) {
-    history.Features(sentences[sentence_idx], &history_features);
+    history.Features(readable[sentence_idx], &history_features);
     decoder.Decode(model_->weights.data(), model_->transitions.data(), features[sentence_idx],
                    &history_features, &best);
-    history.Record(sentences[sentence_idx], best);
+    history.Record(readable[sentence_idx], best);
     out[sentence_idx] = ner::SpansFromTagIds(model_->tags, best);
     ner::BalanceBrackets(sentences[sentence_idx], &out[sentence_idx]);
   }

@@ -1,6 +1,7 @@
 #include "analyze/ner/trainer.h"
 
 #include <algorithm>
+#include <deque>
 #include <memory>
 #include <random>
 #include <set>
@@ -36,9 +37,12 @@ void ToBilou(const std::vector<std::string>& tags, std::vector<std::uint8_t>* id
 
 // Sentences with their features, grouped by document (the prediction history runs through a
 // document in order).
+// `storage` holds the words of sentences in capitals as the tagger reads them
+// (ReadableSentences), which the instances' tokens point into.
 std::vector<std::vector<Instance>> Prepare(const Model& model,
                                            const std::vector<ConllDocument>& corpus,
-                                           const std::vector<Gazetteer>& fold_gazetteers) {
+                                           const std::vector<Gazetteer>& fold_gazetteers,
+                                           std::deque<std::string>* storage) {
   // Copies of the model (without weights, which features do not read) for each fold.
   std::vector<Model> fold_models(fold_gazetteers.size());
   for (std::size_t fold = 0; fold < fold_gazetteers.size(); ++fold) {
@@ -51,12 +55,14 @@ std::vector<std::vector<Instance>> Prepare(const Model& model,
   const bool is_bilou = IsBilou(model.tags);
   std::vector<std::vector<Instance>> documents;
   std::vector<NerSentence> sentences;
+  std::vector<NerSentence> readable;
   std::vector<SentenceFeatures> features;
   for (const ConllDocument& document : corpus) {
     sentences.clear();
     for (const ConllSentence& sentence : document) {
       sentences.emplace_back(sentence.tokens.begin(), sentence.tokens.end());
     }
+    if (ReadableSentences(model, sentences, storage, &readable)) sentences.swap(readable);
     ExtractFeatures(
         fold_models.empty() ? model : fold_models[documents.size() % fold_models.size()], sentences,
         &features);
@@ -158,8 +164,9 @@ TrainSummary Train(const std::vector<ConllDocument>& train, const std::vector<Co
                    const TrainOptions& options, Model* model) {
   TROVE_CHECK(options.document_weights.empty() || options.document_weights.size() == train.size());
   const std::size_t tags = model->TagCount();
+  std::deque<std::string> rewritten;
   const std::vector<std::vector<Instance>> documents =
-      Prepare(*model, train, options.fold_gazetteers);
+      Prepare(*model, train, options.fold_gazetteers, &rewritten);
   Parameters weights((std::size_t{1} << model->hash_bits) * tags);
   Parameters transitions((tags + 1) * tags);
   Decoder decoder(model->tags);
