@@ -12,6 +12,8 @@
 
 #include "analyze/entities.h"
 #include "analyze/ner.h"
+#include "analyze/ner/features.h"
+#include "analyze/ner/model.h"
 #include "core/text.h"
 
 namespace trove::analyze {
@@ -298,6 +300,40 @@ std::vector<NerMention> TagNames(const Tagger& tagger, std::string_view text) {
   return mentions;
 }
 
+// An organisation or place written in capitals ("FRONT NATIONAL", "PARIS", in a cable or a
+// heading) as such names are usually written, so that its entity reads like the same name
+// written normally: the tagger's casing lexicon tells the words usually capitalised ("Paris"),
+// the short ones usually in lower case ("of", "de", "la": in lower case after the first word)
+// and those usually in capitals ("CIA"). A word it does not know stays as written: an acronym
+// is as likely as a name.
+std::string OrgOrPlaceAsUsuallyWritten(const ner::Model& model, const std::string& name) {
+  if (model.casing.empty()) return name;
+  const std::vector<std::string_view> words = SplitSpaces(name);
+  const bool is_in_capitals = std::all_of(words.begin(), words.end(), [](std::string_view word) {
+    const std::optional<ner::WordCase> form = ner::WrittenCase(word);
+    return !form || *form == ner::WordCase::kUpper || word.size() == 1;
+  });
+  if (!is_in_capitals) return name;
+  std::string out;
+  std::string lower;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (i > 0) out += ' ';
+    lower.clear();
+    ner::AppendLower(words[i], &lower);
+    const auto it = model.casing.find(ner::WordHash(lower));
+    if (it == model.casing.end() || it->second == ner::WordCase::kUpper) {
+      out += words[i];
+    } else if (it->second == ner::WordCase::kLower && i > 0 && CodePoints(words[i]) <= 3) {
+      out += lower;
+    } else {
+      icu::UnicodeString title = icu::UnicodeString::fromUTF8(words[i]);
+      title.toTitle(nullptr);
+      title.toUTF8String(out);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 bool IsHonorific(std::string_view word) {
@@ -372,7 +408,9 @@ std::vector<EntityMention> FindMentions(std::string_view utf8_text, std::string_
           std::any_of(out.begin(), out.begin() + pattern_count,
                       [&](const EntityMention& p) { return Overlaps(p, mention); });
       if (is_pattern) continue;
-      mention.value = type == "person" ? NormalisePersonName(m.text) : Join(SplitSpaces(m.text));
+      mention.value = type == "person"
+                          ? NormalisePersonName(m.text)
+                          : OrgOrPlaceAsUsuallyWritten(tagger->model(), Join(SplitSpaces(m.text)));
       if (mention.value.empty()) continue;
       if (type == "person" && IsSalutation(mention.value)) continue;
       out.push_back(std::move(mention));

@@ -166,6 +166,25 @@ TEST(FindMentions, ReadsALineOfWrappedProseOnIntoTheNext) {
   EXPECT_THAT(Values(FindMentions(quoted, "en"), "person"), Contains("Nicolas Sarkozy"));
 }
 
+// A cable in capitals: its names are found (the tagger reads the sentence as usually written)
+// and named as usually written, so that they are the entities of the same names written
+// normally; a word usually written in capitals stays so.
+TEST(FindMentions, NamesWhatACableInCapitalsMentionsAsUsuallyWritten) {
+  const std::string cable =
+      "1. (C) THE AMBASSADOR MET NICOLAS SARKOZY IN PARIS ON MONDAY. HE SAID THE CIA AND THE "
+      "UNITED NATIONS HAD BEEN TOLD.\n";
+  const std::vector<EntityMention> mentions = FindMentions(cable, "en");
+  EXPECT_THAT(Values(mentions, "person"), Contains("Nicolas Sarkozy"));
+  EXPECT_THAT(Values(mentions, "place"), Contains("Paris"));
+  EXPECT_THAT(Values(mentions, "org"), Contains("CIA"));
+  EXPECT_THAT(Values(mentions, "org"), Contains("United Nations"));
+  // Each mention still points at the text as written.
+  for (const EntityMention& m : mentions) {
+    const std::string written = cable.substr(m.begin, m.end - m.begin);
+    EXPECT_EQ(written.find_first_of("abcdefghijklmnopqrstuvwxyz"), std::string::npos) << written;
+  }
+}
+
 TEST(FindMentions, FindsNoNamesInALanguageWithoutAModel) {
   const std::vector<EntityMention> mentions =
       FindMentions("Angela Merkel traf Emmanuel Macron in Berlin.", "de");

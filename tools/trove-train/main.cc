@@ -341,9 +341,7 @@ void SetNameWords(const NameWordCounts& counts, analyze::ner::Gazetteer* gazette
 }
 
 // The casing lexicon (Model::casing) from how words are written inside `sentences` (not their
-// first word, not sentences in capitals): the words usually written in lower case or in
-// capitals. Those usually capitalised are left out, as the tagger capitalises a word the
-// lexicon does not know.
+// first word, not sentences in capitals): each word's most frequent form.
 void BuildCasing(const std::vector<std::vector<std::string>>& sentences,
                  analyze::ner::CasingLexicon* casing) {
   std::unordered_map<std::uint64_t, std::array<std::uint32_t, 3>> counts;
@@ -362,8 +360,7 @@ void BuildCasing(const std::vector<std::vector<std::string>>& sentences,
   for (const auto& [word, by_form] : counts) {
     const auto most = static_cast<std::size_t>(
         std::max_element(by_form.begin(), by_form.end()) - by_form.begin());
-    const auto form = static_cast<analyze::ner::WordCase>(most);
-    if (form != analyze::ner::WordCase::kCapitalised) casing->emplace(word, form);
+    casing->emplace(word, static_cast<analyze::ner::WordCase>(most));
   }
 }
 

@@ -71,8 +71,9 @@ struct Clusters {
 };
 
 // How words are usually written, for reading text in capitals ("TONY BLAIR MET NICOLAS
-// SARKOZY"): WordHash of the lower-case word -> its usual form. A word the lexicon does not know
-// is read as a name (capitalised): every common word of the training text is in it.
+// SARKOZY"): WordHash of the lower-case word -> its usual form. The tagger reads a word the
+// lexicon does not know as a name (capitalised): every common word of the training text is in
+// it. Entity names keep such a word as written (an acronym is as likely as a name).
 enum class WordCase : std::uint8_t { kLower = 0, kCapitalised = 1, kUpper = 2 };
 using CasingLexicon = std::unordered_map<std::uint64_t, WordCase>;
 
