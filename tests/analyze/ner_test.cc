@@ -418,14 +418,20 @@ TEST(NerDecoder, BalancesTheBracketsOfNames) {
   ner::BalanceBrackets(tokens, &spans);
   EXPECT_THAT(spans, ElementsAre(NerSpan{0, 6, "ORG"}, NerSpan{7, 9, "LOC"},
                                  NerSpan{11, 15, "LOC"}));
-  // A bracket that opens a name's last token goes; one the next name holds is not taken.
+  // A name ends before a bracket left open, unless the next token closes it and belongs to no
+  // other name.
   const NerSentence more = {"Saussey", "(", "Manche", ")"};
   std::vector<NerSpan> split = {{0, 2, "LOC"}, {2, 3, "LOC"}};
   ner::BalanceBrackets(more, &split);
   EXPECT_THAT(split, ElementsAre(NerSpan{0, 1, "LOC"}, NerSpan{2, 3, "LOC"}));
   std::vector<NerSpan> taken = {{0, 3, "LOC"}, {3, 4, "LOC"}};
   ner::BalanceBrackets(more, &taken);
-  EXPECT_THAT(taken, ElementsAre(NerSpan{0, 3, "LOC"}, NerSpan{3, 4, "LOC"}));
+  EXPECT_THAT(taken, ElementsAre(NerSpan{0, 1, "LOC"}, NerSpan{3, 4, "LOC"}));
+  // A bracket closing nothing inside a name ends it.
+  const NerSentence party = {"Front", "National", "(", "FN", ")", "and", "Union"};
+  std::vector<NerSpan> cut = {{0, 2, "ORG"}, {3, 7, "ORG"}};
+  ner::BalanceBrackets(party, &cut);
+  EXPECT_THAT(cut, ElementsAre(NerSpan{0, 2, "ORG"}, NerSpan{3, 4, "ORG"}));
 }
 
 // The French recipe's training options: BILOU tags, a margin, feature dropout and weighted

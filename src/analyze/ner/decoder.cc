@@ -108,22 +108,29 @@ std::vector<NerSpan> SpansFromTagIds(const std::vector<std::string>& tags,
 }
 
 void BalanceBrackets(const NerSentence& tokens, std::vector<NerSpan>* spans) {
+  auto is_open = [&](std::size_t i) { return tokens[i] == "(" || tokens[i] == "["; };
+  auto is_close = [&](std::size_t i) { return tokens[i] == ")" || tokens[i] == "]"; };
   for (std::size_t span_idx = 0; span_idx < spans->size(); ++span_idx) {
     NerSpan& span = (*spans)[span_idx];
     int depth = 0;  // opened minus closed
-    for (std::size_t i = span.begin; i < span.end; ++i) {
-      depth += (tokens[i] == "(" || tokens[i] == "[") - (tokens[i] == ")" || tokens[i] == "]");
+    std::size_t first_open = span.end;  // of the brackets still open
+    bool is_cut = false;
+    for (std::size_t i = span.begin; i < span.end && !is_cut; ++i) {
+      if (is_open(i)) {
+        if (depth++ == 0) first_open = i;
+      } else if (is_close(i) && depth-- == 0) {
+        // A bracket closing nothing ends the name before it ("FN ) and Union": "FN").
+        if (i > span.begin) span.end = i;
+        is_cut = true;
+      }
     }
+    if (is_cut || depth <= 0) continue;
     const bool next_is_free =
         span_idx + 1 == spans->size() || (*spans)[span_idx + 1].begin > span.end;
-    const std::string_view last = tokens[span.end - 1];
-    if (depth == 1 && span.end < tokens.size() && next_is_free &&
-        (tokens[span.end] == ")" || tokens[span.end] == "]")) {
-      ++span.end;
-    } else if (span.end - span.begin > 1 &&
-               ((depth < 0 && (last == ")" || last == "]")) ||
-                (depth > 0 && (last == "(" || last == "[")))) {
-      --span.end;
+    if (depth == 1 && span.end < tokens.size() && next_is_free && is_close(span.end)) {
+      ++span.end;  // "Tour Perret ( tour d'orientation" takes its ")"
+    } else if (first_open > span.begin) {
+      span.end = first_open;  // "Saussey ( Manche" without its ")": "Saussey"
     }
   }
 }
