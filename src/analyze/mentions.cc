@@ -230,6 +230,28 @@ bool IsLayoutWord(std::string_view word) {
          std::end(kLayoutWords);
 }
 
+// Whether `token` holds a letter or a digit: ASCII, or any character from U+00C0 up but for
+// the Latin-1 symbols (U+0080..U+00BF: « » ° ...) and general punctuation (U+2000..U+206F:
+// dashes, curly quotes).
+bool HasWordCharacter(std::string_view token) {
+  for (std::size_t pos = 0; pos < token.size();) {
+    const auto c = static_cast<unsigned char>(token[pos]);
+    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
+    if (c < 0x80) {
+      ++pos;
+    } else if (c == 0xc2) {
+      pos += 2;
+    } else if (c == 0xe2 && pos + 1 < token.size() &&
+               (static_cast<unsigned char>(token[pos + 1]) == 0x80 ||
+                static_cast<unsigned char>(token[pos + 1]) == 0x81)) {
+      pos += 3;
+    } else {
+      return c >= 0xc3;
+    }
+  }
+  return false;
+}
+
 bool EndsSentence(std::string_view token) {
   return token.back() == '.' || token.back() == '!' || token.back() == '?' ||
          token.ends_with("\u2026");
@@ -272,8 +294,17 @@ std::vector<NerMention> TagNames(const Tagger& tagger, std::string_view text) {
     const std::vector<NerToken>& tokens = units[unit_idx];
     const bool is_sentence = EndsSentence(tokens.back().text);
     for (const NerSpan& span : spans[unit_idx]) {
-      const auto first = tokens.begin() + static_cast<std::ptrdiff_t>(span.begin);
-      const auto last = tokens.begin() + static_cast<std::ptrdiff_t>(span.end);
+      auto first = tokens.begin() + static_cast<std::ptrdiff_t>(span.begin);
+      auto last = tokens.begin() + static_cast<std::ptrdiff_t>(span.end);
+      // Symbols at either end are no part of a name ("> Sell", "# Allow", "'Lonnie Donnegan",
+      // "=PNJx"): the tagger takes one in beside a name now and then, mostly in mail. A closing
+      // bracket at the end stays: BalanceBrackets left its opener in the name.
+      while (first != last && !HasWordCharacter(first->text)) ++first;
+      while (last != first && !HasWordCharacter((last - 1)->text) &&
+             (last - 1)->text != ")" && (last - 1)->text != "]") {
+        --last;
+      }
+      if (first == last) continue;
       if (!is_sentence && std::all_of(first, last, [](const NerToken& token) {
             return IsLayoutWord(token.text) ||
                    std::all_of(token.text.begin(), token.text.end(),
@@ -282,7 +313,13 @@ std::vector<NerMention> TagNames(const Tagger& tagger, std::string_view text) {
         continue;
       }
       NerMention& mention = mentions.emplace_back();
-      mention.begin = first->offset;
+      // A quote mark glued to the first word is no part of the name either ("'Lonnie").
+      std::size_t skip = 0;
+      while (skip < first->text.size() && (first->text[skip] == '\'' || first->text[skip] == '`')) {
+        ++skip;
+      }
+      if (skip == first->text.size()) skip = 0;
+      mention.begin = first->offset + skip;
       mention.end = (last - 1)->offset + (last - 1)->text.size();
       mention.type = span.type;
       // Written as in the text, but a name wrapped in a reply loses the quote marks of its
@@ -293,7 +330,7 @@ std::vector<NerMention> TagNames(const Tagger& tagger, std::string_view text) {
           const std::string_view gap = text.substr(gap_begin, token->offset - gap_begin);
           mention.text += gap.find('\n') == std::string_view::npos ? gap : std::string_view(" ");
         }
-        mention.text += token->text;
+        mention.text += token == first ? token->text.substr(skip) : token->text;
       }
     }
   }

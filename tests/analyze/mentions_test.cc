@@ -185,6 +185,21 @@ TEST(FindMentions, NamesWhatACableInCapitalsMentionsAsUsuallyWritten) {
   }
 }
 
+TEST(FindMentions, LeavesSymbolsBesideANameOutOfIt) {
+  // Lines like those of the SpamAssassin mail where the tagger took a symbol into a name.
+  const std::string text =
+      "I have been reading the list for a while. # Allow me to say that Tony Blair was right.\n"
+      "Please write to 'Lonnie Donnegan at the office.\n";
+  const std::vector<EntityMention> mentions = FindMentions(text, "en");
+  for (const EntityMention& m : mentions) {
+    EXPECT_EQ(m.value.find_first_of("#'"), std::string::npos) << m.value;
+    // The offsets follow: the text at them is the name.
+    EXPECT_EQ(text.substr(m.begin, m.end - m.begin), m.value);
+  }
+  EXPECT_THAT(Values(mentions, "person"), Contains("Lonnie Donnegan"));
+  EXPECT_THAT(Values(mentions, "person"), Contains("Tony Blair"));
+}
+
 TEST(FindMentions, FindsNoNamesInALanguageWithoutAModel) {
   const std::vector<EntityMention> mentions =
       FindMentions("Angela Merkel traf Emmanuel Macron in Berlin.", "de");
