@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <utility>
 
 #include <sys/stat.h>
@@ -252,6 +253,13 @@ bool HasWordCharacter(std::string_view token) {
   return false;
 }
 
+bool IsOnlyLowerCase(const ner::Model& model, std::string_view word) {
+  std::string lower;
+  ner::AppendLower(word, &lower);
+  const auto it = model.casing.find(ner::WordHash(lower));
+  return it != model.casing.end() && it->second == ner::WordCase::kOnlyLower;
+}
+
 bool EndsSentence(std::string_view token) {
   return token.back() == '.' || token.back() == '!' || token.back() == '?' ||
          token.ends_with("\u2026");
@@ -289,6 +297,16 @@ std::vector<NerMention> TagNames(const Tagger& tagger, std::string_view text) {
     for (const NerToken& token : unit) sentence.push_back(token.text);
   }
   const std::vector<std::vector<NerSpan>> spans = tagger.TagDocument(sentences);
+  // The words the document capitalises somewhere inside a sentence.
+  std::set<std::string_view> capitalised_inside;
+  for (const std::vector<NerToken>& unit : units) {
+    for (std::size_t i = 1; i < unit.size(); ++i) {
+      if (ner::WrittenCase(unit[i].text) == ner::WordCase::kCapitalised &&
+          HasWordCharacter(unit[i - 1].text)) {
+        capitalised_inside.insert(unit[i].text);
+      }
+    }
+  }
   std::vector<NerMention> mentions;
   for (std::size_t unit_idx = 0; unit_idx < units.size(); ++unit_idx) {
     const std::vector<NerToken>& tokens = units[unit_idx];
@@ -305,6 +323,18 @@ std::vector<NerMention> TagNames(const Tagger& tagger, std::string_view text) {
         --last;
       }
       if (first == last) continue;
+      // One capitalised word that opens its sentence or line, where the casing lexicon knows it
+      // as hardly ever anything but lower case ("Your", "Click", "Best" of a mail's lines), and
+      // that the document never capitalises inside a sentence, has its capital from its place.
+      const bool opens_unit = std::none_of(tokens.begin(), first, [](const NerToken& token) {
+        return HasWordCharacter(token.text);
+      });
+      if (last - first == 1 && opens_unit &&
+          ner::WrittenCase(first->text) == ner::WordCase::kCapitalised &&
+          IsOnlyLowerCase(tagger.model(), first->text) &&
+          capitalised_inside.count(first->text) == 0) {
+        continue;
+      }
       if (!is_sentence && std::all_of(first, last, [](const NerToken& token) {
             return IsLayoutWord(token.text) ||
                    std::all_of(token.text.begin(), token.text.end(),

@@ -200,6 +200,22 @@ TEST(FindMentions, LeavesSymbolsBesideANameOutOfIt) {
   EXPECT_THAT(Values(mentions, "person"), Contains("Tony Blair"));
 }
 
+// Lines of a mail that open with a word hardly ever capitalised but there ("Your", "Best"):
+// no names. A word the document also capitalises inside a sentence stays a name.
+TEST(FindMentions, TakesNoCapitalOfALinesFirstWordForAName) {
+  const std::string mail =
+      "Your account is ready.\n"
+      "Best regards,\n\n"
+      "Help is on the way.\n";
+  for (const char* type : {"person", "org", "place"}) {
+    for (const std::string& name : Values(FindMentions(mail, "en"), type)) {
+      EXPECT_THAT(name, Not(AnyOf("Your", "Best", "Help"))) << type;
+    }
+  }
+  const std::string names = "Tony Blair met Gordon Brown in London.\nBest regards,\n";
+  EXPECT_THAT(Values(FindMentions(names, "en"), "person"), Contains("Tony Blair"));
+}
+
 TEST(FindMentions, FindsNoNamesInALanguageWithoutAModel) {
   const std::vector<EntityMention> mentions =
       FindMentions("Angela Merkel traf Emmanuel Macron in Berlin.", "de");

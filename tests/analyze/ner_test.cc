@@ -49,6 +49,7 @@ ner::Model SmallModel() {
   model.gazetteer.phrases = {{ner::PhraseHash({"New", "York"}), 1}};
   model.gazetteer.words = {{ner::WordHash("York"), 1u << (4 * 0 + ner::kPlaceLast)}};
   model.casing = {{ner::WordHash("met"), ner::WordCase::kLower},
+                  {ner::WordHash("your"), ner::WordCase::kOnlyLower},
                   {ner::WordHash("nato"), ner::WordCase::kUpper}};
   return model;
 }
@@ -394,7 +395,7 @@ TEST(NerFeatures, ReadsASentenceInCapitalsAsUsuallyWritten) {
   ner::Model model;
   model.casing = {{ner::WordHash("met"), ner::WordCase::kLower},
                   {ner::WordHash("in"), ner::WordCase::kLower},
-                  {ner::WordHash("the"), ner::WordCase::kLower},
+                  {ner::WordHash("the"), ner::WordCase::kOnlyLower},
                   {ner::WordHash("nato"), ner::WordCase::kUpper},
                   {ner::WordHash("état"), ner::WordCase::kLower}};
   const std::vector<NerSentence> sentences = {

@@ -341,7 +341,8 @@ void SetNameWords(const NameWordCounts& counts, analyze::ner::Gazetteer* gazette
 }
 
 // The casing lexicon (Model::casing) from how words are written inside `sentences` (not their
-// first word, not sentences in capitals): each word's most frequent form.
+// first word, not sentences in capitals): each word's most frequent form, and which lower-case
+// words are hardly ever anything else.
 void BuildCasing(const std::vector<std::vector<std::string>>& sentences,
                  analyze::ner::CasingLexicon* casing) {
   std::unordered_map<std::uint64_t, std::array<std::uint32_t, 3>> counts;
@@ -357,10 +358,20 @@ void BuildCasing(const std::vector<std::vector<std::string>>& sentences,
       ++counts[analyze::ner::WordHash(lower)][static_cast<std::size_t>(*form)];
     }
   }
+  // A word seen this often in lower case, and capitalised or in capitals in under one
+  // occurrence in twenty, is kOnlyLower.
+  constexpr std::uint32_t kOnlyLowerMinCount = 20;
   for (const auto& [word, by_form] : counts) {
     const auto most = static_cast<std::size_t>(
         std::max_element(by_form.begin(), by_form.end()) - by_form.begin());
-    casing->emplace(word, static_cast<analyze::ner::WordCase>(most));
+    auto form = static_cast<analyze::ner::WordCase>(most);
+    const std::uint32_t lower = by_form[0];
+    const std::uint32_t other = by_form[1] + by_form[2];
+    if (form == analyze::ner::WordCase::kLower && lower >= kOnlyLowerMinCount &&
+        20 * other < lower + other) {
+      form = analyze::ner::WordCase::kOnlyLower;
+    }
+    casing->emplace(word, form);
   }
 }
 

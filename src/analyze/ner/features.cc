@@ -577,8 +577,9 @@ bool ReadableSentences(const Model& model, const std::vector<NerSentence>& sente
       const auto it = model.casing.find(WordHash(lower));
       const WordCase form = it == model.casing.end() ? WordCase::kCapitalised : it->second;
       if (form == WordCase::kUpper) continue;
+      const bool is_lower = form == WordCase::kLower || form == WordCase::kOnlyLower;
       // A sentence begins with a capital whatever its first word.
-      storage->push_back(form == WordCase::kLower && i > 0 ? lower : Capitalised(lower));
+      storage->push_back(is_lower && i > 0 ? lower : Capitalised(lower));
       sentence[i] = storage->back();
     }
   }

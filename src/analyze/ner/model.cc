@@ -271,7 +271,7 @@ Status ParseCasing(ByteReader& r, CasingLexicon* casing) {
   for (std::uint32_t word_idx = 0; word_idx < count; ++word_idx) {
     TROVE_ASSIGN_OR_RETURN(const std::uint64_t hash, r.Get<std::uint64_t>("casing word"));
     TROVE_ASSIGN_OR_RETURN(const std::uint8_t form, r.Get<std::uint8_t>("casing form"));
-    if (form > static_cast<std::uint8_t>(WordCase::kUpper)) {
+    if (form > static_cast<std::uint8_t>(WordCase::kOnlyLower)) {
       return r.Corrupt("casing form " + std::to_string(form) + " out of range");
     }
     if (!casing->emplace(hash, static_cast<WordCase>(form)).second) {

@@ -74,7 +74,9 @@ struct Clusters {
 // SARKOZY"): WordHash of the lower-case word -> its usual form. The tagger reads a word the
 // lexicon does not know as a name (capitalised): every common word of the training text is in
 // it. Entity names keep such a word as written (an acronym is as likely as a name).
-enum class WordCase : std::uint8_t { kLower = 0, kCapitalised = 1, kUpper = 2 };
+// kOnlyLower: a lower-case word seen often, and capitalised inside a sentence in fewer than one
+// occurrence in twenty ("your", "click"): a capital at the start of a line says nothing more.
+enum class WordCase : std::uint8_t { kLower = 0, kCapitalised = 1, kUpper = 2, kOnlyLower = 3 };
 using CasingLexicon = std::unordered_map<std::uint64_t, WordCase>;
 
 struct Model {
