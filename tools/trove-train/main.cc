@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <optional>
 #include <memory>
@@ -182,7 +183,10 @@ std::string Unescape(std::string_view s) {
 }
 
 // The titles and bodies of the Reuters-21578 articles (1987 news wire, the domain of CoNLL).
-Status AddReuters(const std::string& data, std::vector<std::vector<std::string>>* sentences) {
+// Calls `sentence` with each sentence of Reuters-21578's titles and bodies.
+Status ForEachReutersSentence(const std::string& data,
+                              const std::function<void(const analyze::NerSentence&)>& sentence) {
+  analyze::NerSentence views;
   for (int file_idx = 0; file_idx <= 13; ++file_idx) {
     char name[64];
     std::snprintf(name, sizeof name, "/reuters-21578/reut2-%03d.sgm.xz", file_idx);
@@ -197,14 +201,21 @@ Status AddReuters(const std::string& data, std::vector<std::vector<std::string>>
         if (end == std::string::npos) break;
         const std::string text = Unescape(std::string_view(sgml).substr(pos, end - pos));
         for (const auto& tokens : analyze::TokenizeForNer(text)) {
-          auto& sentence = sentences->emplace_back();
-          for (const analyze::NerToken& token : tokens) sentence.emplace_back(token.text);
+          views.clear();
+          for (const analyze::NerToken& token : tokens) views.push_back(token.text);
+          sentence(views);
         }
         pos = end;
       }
     }
   }
   return Status::Ok();
+}
+
+Status AddReuters(const std::string& data, std::vector<std::vector<std::string>>* sentences) {
+  return ForEachReutersSentence(data, [&](const analyze::NerSentence& tokens) {
+    sentences->emplace_back(tokens.begin(), tokens.end());
+  });
 }
 
 void AddTokens(const std::vector<ConllDocument>& corpus,
@@ -214,8 +225,11 @@ void AddTokens(const std::vector<ConllDocument>& corpus,
   }
 }
 
-// The English books of gutenberg-en (public domain): other prose, for more words.
-Status AddGutenberg(const std::string& data, std::vector<std::vector<std::string>>* sentences) {
+// The English books of gutenberg-en (public domain): other prose, for more words. Calls
+// `sentence` with each sentence of the books, tokenised a few paragraphs at a time (the whole
+// 40 MB tokenised at once would hold every token's view).
+Status ForEachGutenbergSentence(const std::string& data,
+                                const std::function<void(const analyze::NerSentence&)>& sentence) {
   const std::string path = data + "/gutenberg-en/gutenberg-en-sample.tar.xz";
   const std::string command = "tar -xJOf '" + path + "'";
   FILE* pipe = popen(command.c_str(), "r");
@@ -225,11 +239,26 @@ Status AddGutenberg(const std::string& data, std::vector<std::vector<std::string
   std::size_t n;
   while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) text.append(buf, n);
   if (pclose(pipe) != 0) return Status::IOError(path + ": tar failed");
-  for (const auto& tokens : analyze::TokenizeForNer(text)) {
-    auto& sentence = sentences->emplace_back();
-    for (const analyze::NerToken& token : tokens) sentence.emplace_back(token.text);
+  constexpr std::size_t kChunk = 1 << 20;
+  analyze::NerSentence views;
+  for (std::size_t begin = 0; begin < text.size();) {
+    std::size_t end = text.find("\n\n", std::min(text.size(), begin + kChunk));
+    end = end == std::string::npos ? text.size() : end + 2;
+    for (const auto& tokens :
+         analyze::TokenizeForNer(std::string_view(text).substr(begin, end - begin))) {
+      views.clear();
+      for (const analyze::NerToken& token : tokens) views.push_back(token.text);
+      sentence(views);
+    }
+    begin = end;
   }
   return Status::Ok();
+}
+
+Status AddGutenberg(const std::string& data, std::vector<std::vector<std::string>>* sentences) {
+  return ForEachGutenbergSentence(data, [&](const analyze::NerSentence& tokens) {
+    sentences->emplace_back(tokens.begin(), tokens.end());
+  });
 }
 
 int ClustersCommand(const std::string& lang, const std::string& data, const std::string& out,
@@ -340,40 +369,44 @@ void SetNameWords(const NameWordCounts& counts, analyze::ner::Gazetteer* gazette
   }
 }
 
-// The casing lexicon (Model::casing) from how words are written inside `sentences` (not their
+// The casing lexicon (Model::casing) from how words are written inside sentences (not their
 // first word, not sentences in capitals): each word's most frequent form, and which lower-case
 // words are hardly ever anything else.
-void BuildCasing(const std::vector<std::vector<std::string>>& sentences,
-                 analyze::ner::CasingLexicon* casing) {
-  std::unordered_map<std::uint64_t, std::array<std::uint32_t, 3>> counts;
-  std::string lower;
-  for (const std::vector<std::string>& sentence : sentences) {
-    const analyze::NerSentence tokens(sentence.begin(), sentence.end());
-    if (analyze::ner::IsCapsSentence(tokens)) continue;
+class CasingCounts {
+ public:
+  void Add(const analyze::NerSentence& tokens) {
+    if (analyze::ner::IsCapsSentence(tokens)) return;
     for (std::size_t i = 1; i < tokens.size(); ++i) {
       const std::optional<analyze::ner::WordCase> form = analyze::ner::WrittenCase(tokens[i]);
       if (!form) continue;
-      lower.clear();
-      analyze::ner::AppendLower(tokens[i], &lower);
-      ++counts[analyze::ner::WordHash(lower)][static_cast<std::size_t>(*form)];
+      lower_.clear();
+      analyze::ner::AppendLower(tokens[i], &lower_);
+      ++counts_[analyze::ner::WordHash(lower_)][static_cast<std::size_t>(*form)];
     }
   }
-  // A word seen this often in lower case, and capitalised or in capitals in under one
-  // occurrence in twenty, is kOnlyLower.
-  constexpr std::uint32_t kOnlyLowerMinCount = 20;
-  for (const auto& [word, by_form] : counts) {
-    const auto most = static_cast<std::size_t>(
-        std::max_element(by_form.begin(), by_form.end()) - by_form.begin());
-    auto form = static_cast<analyze::ner::WordCase>(most);
-    const std::uint32_t lower = by_form[0];
-    const std::uint32_t other = by_form[1] + by_form[2];
-    if (form == analyze::ner::WordCase::kLower && lower >= kOnlyLowerMinCount &&
-        20 * other < lower + other) {
-      form = analyze::ner::WordCase::kOnlyLower;
+
+  void Finish(analyze::ner::CasingLexicon* casing) const {
+    // A word seen this often in lower case, and capitalised or in capitals in under one
+    // occurrence in twenty, is kOnlyLower.
+    constexpr std::uint32_t kOnlyLowerMinCount = 20;
+    for (const auto& [word, by_form] : counts_) {
+      const auto most = static_cast<std::size_t>(
+          std::max_element(by_form.begin(), by_form.end()) - by_form.begin());
+      auto form = static_cast<analyze::ner::WordCase>(most);
+      const std::uint32_t lower = by_form[0];
+      const std::uint32_t other = by_form[1] + by_form[2];
+      if (form == analyze::ner::WordCase::kLower && lower >= kOnlyLowerMinCount &&
+          20 * other < lower + other) {
+        form = analyze::ner::WordCase::kOnlyLower;
+      }
+      casing->emplace(word, form);
     }
-    casing->emplace(word, form);
   }
-}
+
+ private:
+  std::unordered_map<std::uint64_t, std::array<std::uint32_t, 3>> counts_;
+  std::string lower_;
+};
 
 void PrintScores(const std::string& title, const NerScores& scores) {
   std::printf("%s: %llu sentences, %llu tokens\n", title.c_str(),
@@ -526,14 +559,24 @@ int ModelCommand(const ModelOptions& options) {
     // From the unlabelled text at hand: the training split, the outside lists' sentences, and
     // for English Reuters-21578 and Gutenberg's books (their other domain made the clusters
     // worse, but every common word they add to the lexicon is one fewer taken for a name).
-    std::vector<std::vector<std::string>> sentences;
-    AddTokens(corpora->train, &sentences);
-    AddTokens(corpora->gazetteer, &sentences);
-    if (options.lang == "en") {
-      if (Status status = AddReuters(options.data, &sentences); !status.ok()) return Fail(status);
-      if (Status status = AddGutenberg(options.data, &sentences); !status.ok()) return Fail(status);
+    CasingCounts counts;
+    for (const std::vector<ConllDocument>* corpus : {&corpora->train, &corpora->gazetteer}) {
+      for (const ConllDocument& document : *corpus) {
+        for (const ConllSentence& sentence : document) {
+          counts.Add(analyze::NerSentence(sentence.tokens.begin(), sentence.tokens.end()));
+        }
+      }
     }
-    BuildCasing(sentences, &model->casing);
+    if (options.lang == "en") {
+      auto add = [&](const analyze::NerSentence& sentence) { counts.Add(sentence); };
+      if (Status status = ForEachReutersSentence(options.data, add); !status.ok()) {
+        return Fail(status);
+      }
+      if (Status status = ForEachGutenbergSentence(options.data, add); !status.ok()) {
+        return Fail(status);
+      }
+    }
+    counts.Finish(&model->casing);
     description += "; casing lexicon (" + std::to_string(model->casing.size()) + " words)";
   }
   std::fprintf(stderr, "training %s model: %s\n", options.lang.c_str(), description.c_str());
