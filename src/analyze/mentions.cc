@@ -253,6 +253,20 @@ bool HasWordCharacter(std::string_view token) {
   return false;
 }
 
+// The days of the week in English and French, whole or cut to three letters ("Thu", "jeu."),
+// compared folded.
+bool IsWeekday(std::string_view word) {
+  static constexpr std::string_view kDays[] = {
+      "monday", "tuesday", "wednesday", "thursday", "friday",   "saturday", "sunday",
+      "mon",    "tue",     "tues",      "wed",      "thu",      "thur",     "thurs",
+      "fri",    "sat",     "sun",       "lundi",    "mardi",    "mercredi", "jeudi",
+      "vendredi", "samedi", "dimanche", "lun",      "mar",      "mer",      "jeu",
+      "ven",    "sam",     "dim"};
+  std::string folded = FoldToken(word);
+  while (!folded.empty() && folded.back() == '.') folded.pop_back();
+  return std::find(std::begin(kDays), std::end(kDays), folded) != std::end(kDays);
+}
+
 bool IsOnlyLowerCase(const ner::Model& model, std::string_view word) {
   std::string lower;
   ner::AppendLower(word, &lower);
@@ -475,6 +489,15 @@ std::vector<EntityMention> FindMentions(std::string_view utf8_text, std::string_
           std::any_of(out.begin(), out.begin() + pattern_count,
                       [&](const EntityMention& p) { return Overlaps(p, mention); });
       if (is_pattern) continue;
+      // "Thu" of "On Thu, 15 Aug 2002": the day of a date found just after it.
+      const bool is_weekday_of_date =
+          IsWeekday(m.text) &&
+          std::any_of(out.begin(), out.begin() + pattern_count, [&](const EntityMention& p) {
+            if (p.type != "date" || p.begin < m.end || p.begin - m.end > 3) return false;
+            const std::string_view gap = utf8_text.substr(m.end, p.begin - m.end);
+            return gap.find_first_not_of(" ,.") == std::string_view::npos;
+          });
+      if (is_weekday_of_date) continue;
       mention.value = type == "person"
                           ? NormalisePersonName(m.text)
                           : OrgOrPlaceAsUsuallyWritten(tagger->model(), Join(SplitSpaces(m.text)));

@@ -216,6 +216,19 @@ TEST(FindMentions, TakesNoCapitalOfALinesFirstWordForAName) {
   EXPECT_THAT(Values(FindMentions(names, "en"), "person"), Contains("Tony Blair"));
 }
 
+// The attribution line of a reply: its day is no person.
+TEST(FindMentions, TakesNoDayOfADateForAName) {
+  const std::string mail =
+      "On Thu, 15 Aug 2002 10:12:03 +0100, Justin Mason wrote:\n"
+      "> I agree with Tony Blair.\n";
+  const std::vector<EntityMention> mentions = FindMentions(mail, "en");
+  for (const char* type : {"person", "org", "place"}) {
+    EXPECT_THAT(Values(mentions, type), Not(Contains("Thu"))) << type;
+  }
+  EXPECT_THAT(Values(mentions, "date"), Contains("2002-08-15"));
+  EXPECT_THAT(Values(mentions, "person"), Contains("Justin Mason"));
+}
+
 TEST(FindMentions, FindsNoNamesInALanguageWithoutAModel) {
   const std::vector<EntityMention> mentions =
       FindMentions("Angela Merkel traf Emmanuel Macron in Berlin.", "de");
