@@ -58,8 +58,9 @@ std::vector<std::vector<NerSpan>> Tagger::TagDocument(
   thread_local std::vector<std::uint8_t> best;
   thread_local ner::SentenceFeatures history_features;
   // Sentences in capitals are read as their words are usually written.
-  std::deque<std::string> rewritten;
-  std::vector<NerSentence> truecased;
+  thread_local std::deque<std::string> rewritten;
+  thread_local std::vector<NerSentence> truecased;
+  rewritten.clear();
   const std::vector<NerSentence>& readable =
       ner::ReadableSentences(*model_, sentences, &rewritten, &truecased) ? truecased : sentences;
   ner::ExtractFeatures(*model_, readable, &features);
