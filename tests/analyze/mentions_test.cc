@@ -201,16 +201,14 @@ TEST(FindMentions, LeavesSymbolsBesideANameOutOfIt) {
 }
 
 // Lines of a mail that open with a word hardly ever capitalised but there ("Your", "Best"):
-// no names. A word the document also capitalises inside a sentence stays a name.
+// no names; the names of the same lines' sentences stay.
 TEST(FindMentions, TakesNoCapitalOfALinesFirstWordForAName) {
   const std::string mail =
       "Your account is ready.\n"
       "Best regards,\n\n"
       "Help is on the way.\n";
-  for (const char* type : {"person", "org", "place"}) {
-    for (const std::string& name : Values(FindMentions(mail, "en"), type)) {
-      EXPECT_THAT(name, Not(AnyOf("Your", "Best", "Help"))) << type;
-    }
+  for (const std::string& name : Names(FindMentions(mail, "en"))) {
+    EXPECT_THAT(name, Not(AnyOf("Your", "Best", "Help")));
   }
   const std::string names = "Tony Blair met Gordon Brown in London.\nBest regards,\n";
   EXPECT_THAT(Values(FindMentions(names, "en"), "person"), Contains("Tony Blair"));
@@ -222,9 +220,7 @@ TEST(FindMentions, TakesNoDayOfADateForAName) {
       "On Thu, 15 Aug 2002 10:12:03 +0100, Justin Mason wrote:\n"
       "> I agree with Tony Blair.\n";
   const std::vector<EntityMention> mentions = FindMentions(mail, "en");
-  for (const char* type : {"person", "org", "place"}) {
-    EXPECT_THAT(Values(mentions, type), Not(Contains("Thu"))) << type;
-  }
+  EXPECT_THAT(Names(mentions), Not(Contains("Thu")));
   EXPECT_THAT(Values(mentions, "date"), Contains("2002-08-15"));
   EXPECT_THAT(Values(mentions, "person"), Contains("Justin Mason"));
 }
